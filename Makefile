@@ -1,0 +1,49 @@
+# The README's two commands are `make run` and `make test`; the rest serve them and CI.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+
+.PHONY: run test check lint typecheck format messages bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Stamps re-install only when the dependency list changes.
+$(VENV)/.installed-run: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $@ $(VENV)/.installed-run
+
+run: $(VENV)/.installed-run
+	$(BIN)/meesaq setup
+	PORT=$(PORT) $(BIN)/meesaq serve
+
+test: $(VENV)/.installed-dev
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(VENV)/.installed-dev
+	$(BIN)/mypy
+
+check: lint typecheck
+	$(BIN)/meesaq makemigrations --check --dry-run
+
+format: $(VENV)/.installed-dev
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+# Refresh the Urdu catalogue after adding strings (needs GNU gettext), then translate the new entries.
+messages: $(VENV)/.installed-dev
+	cd src/meesaq && ../../$(BIN)/django-admin makemessages -l ur --no-location --settings=meesaq.settings --pythonpath=..
+	cd src/meesaq && ../../$(BIN)/django-admin compilemessages -l ur --settings=meesaq.settings --pythonpath=..
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

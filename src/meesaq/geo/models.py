@@ -1,0 +1,64 @@
+"""Pakistan's administrative units, identified by P-codes, as a tree."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+
+class Level(models.IntegerChoices):
+    PROVINCE = 1, _("Province or territory")
+    DIVISION = 2, _("Division")
+    DISTRICT = 3, _("District")
+    TEHSIL = 4, _("Tehsil")
+
+
+class AdminUnit(models.Model):
+    """One province, division, district or tehsil.
+
+    ``path`` holds the P-codes from the province down to this unit, joined by '/', so that
+    "everything within X" is one indexed prefix query. Division codes are the project's own
+    (``PK6DV01``): the OCHA data set has no division level.
+    """
+
+    pcode = models.CharField(_("P-code"), max_length=16, primary_key=True)
+    name_en = models.CharField(_("name in English"), max_length=120)
+    name_ur = models.CharField(_("name in Urdu"), max_length=120, blank=True)
+    level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    path = models.CharField(max_length=100, unique=True, editable=False)
+    population = models.PositiveBigIntegerField(_("population"), null=True, blank=True)
+    official = models.BooleanField(
+        _("from the official list"),
+        default=True,
+        help_text=_("False for units added by an administrator or defined by this project."),
+    )
+
+    class Meta:
+        ordering = ["path"]
+        verbose_name = _("administrative unit")
+        verbose_name_plural = _("administrative units")
+        indexes = [models.Index(fields=["level", "name_en"], name="geo_level_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        """Return the name in the active language, falling back to English."""
+        if (get_language() or "").startswith("ur") and self.name_ur:
+            return self.name_ur
+        return self.name_en
+
+    @property
+    def ancestor_pcodes(self) -> list[str]:
+        """Return the P-codes above this unit, province first."""
+        return self.path.split("/")[:-1]

@@ -1,0 +1,326 @@
+"""Meesaq's one settings module: every value comes from the environment through typed helpers.
+
+Two modes, chosen by MEESAQ_MODE:
+- ``development`` (default): local secrets are created once in ``var/`` and SQLite is used.
+- ``production``: the server refuses to start until every secret and host is given.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = Path(os.environ.get("MEESAQ_HOME", Path.cwd())).resolve()
+VAR_DIR = Path(os.environ.get("MEESAQ_VAR_DIR", PROJECT_DIR / "var")).resolve()
+
+
+def env_str(name: str, default: str = "") -> str:
+    """Return a string variable, or the default when it is unset or empty."""
+    return os.environ.get(name, "").strip() or default
+
+
+def env_bool(name: str, *, default: bool) -> bool:
+    """Return a yes/no variable; accepts 1/0, true/false, yes/no, on/off."""
+    raw = os.environ.get(name, "").strip().lower()
+    if not raw:
+        return default
+    if raw in {"1", "true", "yes", "on"}:
+        return True
+    if raw in {"0", "false", "no", "off"}:
+        return False
+    raise ImproperlyConfigured(f"{name} must be true or false, not {raw!r}.")
+
+
+def env_int(name: str, default: int) -> int:
+    """Return a whole-number variable."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return int(raw)
+    except ValueError as error:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}.") from error
+
+
+def env_list(name: str, default: list[str] | None = None) -> list[str]:
+    """Return a comma-separated list variable."""
+    raw = os.environ.get(name, "")
+    items = [item.strip() for item in raw.split(",") if item.strip()]
+    return items or list(default or [])
+
+
+MODE = env_str("MEESAQ_MODE", "development")
+if MODE not in {"development", "production"}:
+    raise ImproperlyConfigured("MEESAQ_MODE must be 'development' or 'production'.")
+PRODUCTION = MODE == "production"
+
+
+def _development_secrets() -> dict[str, str]:
+    """Create (once) and return the local secrets used in development mode."""
+    path = VAR_DIR / "dev-secrets.json"
+    if path.exists():
+        stored: dict[str, str] = json.loads(path.read_text(encoding="utf-8"))
+        return stored
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    created = {
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "MEESAQ_ENCRYPTION_KEYS": "k1:" + base64.b64encode(secrets.token_bytes(32)).decode(),
+        "MEESAQ_BLIND_INDEX_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
+    }
+    path.write_text(json.dumps(created, indent=2), encoding="utf-8")
+    path.chmod(0o600)
+    return created
+
+
+_REQUIRED_SECRETS = ("SECRET_KEY", "MEESAQ_ENCRYPTION_KEYS", "MEESAQ_BLIND_INDEX_KEY")
+
+
+def _secret(name: str) -> str:
+    value = env_str(name)
+    if value:
+        return value
+    if PRODUCTION:
+        raise ImproperlyConfigured(
+            f"{name} is not set. In production every secret must come from the environment; "
+            "see the README section 'Production'."
+        )
+    return _development_secrets()[name]
+
+
+SECRET_KEY = _secret("SECRET_KEY")
+# "keyid:base64key" entries, comma-separated, newest first: new writes use the first key.
+MEESAQ_ENCRYPTION_KEYS = _secret("MEESAQ_ENCRYPTION_KEYS")
+MEESAQ_BLIND_INDEX_KEY = _secret("MEESAQ_BLIND_INDEX_KEY")
+
+DEBUG = env_bool("DEBUG", default=False)
+if PRODUCTION and DEBUG:
+    raise ImproperlyConfigured("DEBUG must be off in production: it would show internal details.")
+
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost"])
+if PRODUCTION and not ALLOWED_HOSTS:
+    raise ImproperlyConfigured(
+        "ALLOWED_HOSTS is not set: name the host names this site answers to."
+    )
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
+    "csp",
+    "meesaq.core",
+    "meesaq.geo",
+    "meesaq.accounts",
+    "meesaq.orgs",
+    "meesaq.access",
+    "meesaq.crypto",
+    "meesaq.audit",
+    "meesaq.demo",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "meesaq.accounts.middleware.TwoFactorRequiredMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "meesaq.urls"
+WSGI_APPLICATION = "meesaq.wsgi.application"
+AUTH_USER_MODEL = "accounts.User"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "meesaq.core.context_processors.shell",
+            ],
+        },
+    },
+]
+
+# --- Database -------------------------------------------------------------------------------
+_DEFAULT_SQLITE = VAR_DIR / "meesaq.sqlite3"
+DATABASE_URL = env_str("DATABASE_URL")
+if PRODUCTION and not DATABASE_URL:
+    raise ImproperlyConfigured(
+        "DATABASE_URL is not set: production runs on PostgreSQL, "
+        "e.g. postgres://meesaq@db.internal:5432/meesaq."
+    )
+if not DATABASE_URL:
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    DATABASE_URL = f"sqlite:///{_DEFAULT_SQLITE}"
+_database: dict[str, Any] = dict(dj_database_url.parse(DATABASE_URL, conn_max_age=60))
+if _database["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets readers proceed during a write; IMMEDIATE avoids upgrade deadlocks between writers.
+    _database["CONN_MAX_AGE"] = 0
+    _database["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+        "PRAGMA busy_timeout=5000; PRAGMA foreign_keys=ON;",
+        "transaction_mode": "IMMEDIATE",
+    }
+DATABASES = {"default": _database}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Sign-in ----------------------------------------------------------------------------------
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "core:home"
+LOGOUT_REDIRECT_URL = "accounts:login"
+PASSWORD_RESET_TIMEOUT = env_int("MEESAQ_SET_PASSWORD_LINK_HOURS", 72) * 3600
+
+AXES_FAILURE_LIMIT = env_int("MEESAQ_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = env_int("MEESAQ_LOGIN_LOCKOUT_MINUTES", 30) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_IPWARE_PROXY_COUNT = env_int("MEESAQ_PROXY_COUNT", 0)
+
+OTP_TOTP_ISSUER = "Meesaq"
+
+# Idle sessions end: the cookie's age restarts on every request.
+SESSION_COOKIE_AGE = env_int("MEESAQ_SESSION_IDLE_MINUTES", 30) * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
+SECURE_COOKIES = env_bool("MEESAQ_SECURE_COOKIES", default=PRODUCTION)
+SESSION_COOKIE_SECURE = SECURE_COOKIES
+CSRF_COOKIE_SECURE = SECURE_COOKIES
+LANGUAGE_COOKIE_SECURE = SECURE_COOKIES
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+
+# --- Security headers -------------------------------------------------------------------------
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SECURE_HSTS_SECONDS = env_int("MEESAQ_HSTS_SECONDS", 31536000 if PRODUCTION else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = PRODUCTION
+SECURE_SSL_REDIRECT = env_bool("MEESAQ_SSL_REDIRECT", default=PRODUCTION)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# Behind a reverse proxy that terminates TLS and sets X-Forwarded-Proto.
+if env_bool("MEESAQ_BEHIND_PROXY", default=PRODUCTION):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'none'"],
+        "object-src": ["'none'"],
+    },
+}
+
+# --- Languages --------------------------------------------------------------------------------
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", _("English")), ("ur", _("Urdu"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+USE_I18N = True
+USE_TZ = True
+TIME_ZONE = "Asia/Karachi"
+
+# --- Static files -----------------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+MEDIA_ROOT = Path(env_str("MEESAQ_MEDIA_DIR", str(VAR_DIR / "files")))
+
+# --- Email and SMS ----------------------------------------------------------------------------
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if PRODUCTION
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "meesaq@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The SMS gateway adapter ("console" writes messages to the log without the recipient's number).
+MEESAQ_SMS_BACKEND = env_str("MEESAQ_SMS_BACKEND", "console")
+MEESAQ_SMS_API_URL = env_str("MEESAQ_SMS_API_URL")
+MEESAQ_SMS_API_KEY = env_str("MEESAQ_SMS_API_KEY")
+
+# --- Demo -------------------------------------------------------------------------------------
+MEESAQ_DEMO_PASSWORD = env_str("MEESAQ_DEMO_PASSWORD")
+
+# --- Logging: structured, and never personal data (identity is never passed to a logger). ---
+LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"json": {"()": "meesaq.core.logging.JsonFormatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        # Request bodies and URLs of failed requests stay out of the logs.
+        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+    },
+}
+ADMINS: list[tuple[str, str]] = []

@@ -1,0 +1,37 @@
+"""Fixtures shared by the whole suite."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+from meesaq.accounts.models import User
+from tests.personas import World, build_world, sign_in
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    """Load the real administrative units once into the test database."""
+    with django_db_blocker.unblock():
+        call_command("load_places", verbosity=0)
+    yield
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    """Return the organisations and one user per persona."""
+    return build_world()
+
+
+@pytest.fixture
+def client_for(client: Client) -> Callable[[User], Client]:
+    """Return a function that signs a user in (second factor given) and returns the client."""
+
+    def make(user: User) -> Client:
+        return sign_in(Client(), user)
+
+    return make

@@ -1,0 +1,21 @@
+"""A stand-in for the identity-bearing modules to come (cases, beneficiaries).
+
+It exercises the access module's extension points and the encrypted fields exactly as a real
+module will: an owning organisation, a place, and identity fields.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class ProtectedRecord(models.Model):
+    """A row owned by an organisation, placed at a jurisdiction, carrying an identity."""
+
+    organisation = models.ForeignKey("orgs.Organisation", on_delete=models.PROTECT)
+    jurisdiction = models.ForeignKey("geo.AdminUnit", on_delete=models.PROTECT)
+    title = models.CharField(max_length=100)
+    full_name = models.CharField(max_length=200, blank=True)
+
+    def __str__(self) -> str:
+        return self.title
