@@ -35,3 +35,10 @@ def client_for(client: Client) -> Callable[[User], Client]:
         return sign_in(Client(), user)
 
     return make
+
+
+def pytest_report_header() -> str:
+    """Say which database the run uses, so a log shows that the PostgreSQL run was real."""
+    from django.conf import settings
+
+    return f"database: {settings.DATABASES['default']['ENGINE']}"

@@ -225,21 +225,43 @@ class IdentityOwner:
 
 
 OwnerRule = Callable[[Any], IdentityOwner]
-_IDENTITY_MODELS: dict[type[models.Model], tuple[OwnerRule, tuple[str, ...]]] = {}
+IdentityRule = Callable[[AnyUser, Any], bool]
+
+
+@dataclass(frozen=True)
+class IdentityModel:
+    """How a model's identity is protected: its owner, its identity fields, who needs to know."""
+
+    owner: OwnerRule
+    fields: tuple[str, ...]
+    need_to_know: IdentityRule | None
+
+
+_IDENTITY_MODELS: dict[type[models.Model], IdentityModel] = {}
 BREAK_GLASS_MINUTES = 30
 
 
 def register_identity_model(
-    model: type[models.Model], *, owner: OwnerRule, identity_fields: Iterable[str]
+    model: type[models.Model],
+    *,
+    owner: OwnerRule,
+    identity_fields: Iterable[str],
+    need_to_know: IdentityRule | None = None,
 ) -> None:
-    """Declare a model whose ``identity_fields`` are shown only to roles with need to know."""
-    _IDENTITY_MODELS[model] = (owner, tuple(identity_fields))
+    """Declare a model whose ``identity_fields`` are shown only to roles with need to know.
+
+    By default an identity role whose grant reaches the row's owner or place needs to know;
+    a module with a narrower rule (e.g. only the assigned officer) passes ``need_to_know``.
+    """
+    _IDENTITY_MODELS[model] = IdentityModel(
+        owner=owner, fields=tuple(identity_fields), need_to_know=need_to_know
+    )
 
 
 def identity_fields(model: type[models.Model]) -> tuple[str, ...]:
     """Return the identity fields of a registered model (none for other models)."""
     entry = _IDENTITY_MODELS.get(model)
-    return entry[1] if entry else ()
+    return entry.fields if entry else ()
 
 
 def identity_owner(obj: models.Model) -> IdentityOwner:
@@ -247,11 +269,14 @@ def identity_owner(obj: models.Model) -> IdentityOwner:
     entry = _IDENTITY_MODELS.get(type(obj))
     if entry is None:
         raise LookupError(f"{type(obj).__name__} is not a registered identity model")
-    return entry[0](obj)
+    return entry.owner(obj)
 
 
 def _identity_grant(user: AnyUser, obj: models.Model) -> bool:
-    owner = identity_owner(obj)
+    entry = _IDENTITY_MODELS[type(obj)]
+    if entry.need_to_know is not None:
+        return bool(entry.need_to_know(user, obj))
+    owner = entry.owner(obj)
     return any(
         grant.reaches(
             organisation_id=owner.organisation_id, jurisdiction_path=owner.jurisdiction_path

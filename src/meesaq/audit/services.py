@@ -2,63 +2,51 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
+import ipaddress
 from typing import TYPE_CHECKING
 
 from django.db import models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from meesaq.audit.models import AuditEvent
+from meesaq.audit.chain import GENESIS_HASH, DetailValue, event_hash
+from meesaq.audit.models import AuditChainHead, AuditEvent
 
 if TYPE_CHECKING:
     from meesaq.accounts.models import User
 
-GENESIS_HASH = "0" * 64
-DetailValue = str | int | bool | None
+__all__ = ["GENESIS_HASH", "AuditChainError", "DetailValue", "audit_record", "event_hash"]
 
 
-def event_hash(
-    *,
-    sequence: int,
-    occurred_at: str,
-    actor_id: int | None,
-    actor_label: str,
-    action: str,
-    object_type: str,
-    object_id: str,
-    ip_address: str | None,
-    detail: dict[str, DetailValue],
-    previous_hash: str,
-) -> str:
-    """Return the SHA-256 of an event's canonical JSON form, chained to the previous hash."""
-    canonical = json.dumps(
-        {
-            "sequence": sequence,
-            "occurred_at": occurred_at,
-            "actor_id": actor_id,
-            "actor_label": actor_label,
-            "action": action,
-            "object_type": object_type,
-            "object_id": object_id,
-            "ip_address": ip_address,
-            "detail": detail,
-            "previous_hash": previous_hash,
-        },
-        sort_keys=True,
-        ensure_ascii=False,
-        separators=(",", ":"),
-    )
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+class AuditChainError(RuntimeError):
+    """Raised when the chain cannot be extended safely (its head row is gone)."""
 
 
 def client_address(request: HttpRequest | None) -> str | None:
-    """Return the client's address as the application server saw it."""
+    """Return the client's address as the application server saw it, in canonical form."""
     if request is None:
         return None
     address = request.META.get("REMOTE_ADDR")
-    return str(address) if address else None
+    if not address:
+        return None
+    try:
+        # Canonical text, so PostgreSQL's inet type gives back exactly what was hashed.
+        return str(ipaddress.ip_address(str(address)))
+    except ValueError:
+        return None
+
+
+def _locked_head() -> AuditChainHead:
+    # The head row is created by migration 0003; it is missing only after a test flush (or
+    # tampering). get_or_create on the fixed primary key is safe against a racing creator: the
+    # loser's INSERT fails on the key and it then waits for, and locks, the winner's row.
+    head, created = AuditChainHead.objects.select_for_update().get_or_create(
+        pk=AuditChainHead.SINGLETON,
+        defaults={"sequence": 0, "hash": GENESIS_HASH},
+    )
+    if created and AuditEvent.objects.exists():
+        raise AuditChainError("the audit chain head is missing; run `meesaq audit verify`")
+    return head
 
 
 def audit_record(
@@ -72,32 +60,25 @@ def audit_record(
     detail: dict[str, DetailValue] | None = None,
 ) -> AuditEvent:
     """Append one event to the chain. ``detail`` must never hold personal data."""
+    if not action:
+        raise ValueError("an audit event needs an action")
     if target is not None:
         object_type = object_type or target._meta.label_lower
         object_id = object_id or str(target.pk)
     detail = dict(detail or {})
+    actor_id = actor.pk if actor is not None and actor.pk else None
+    actor_label = actor.get_username() if actor_id is not None and actor is not None else ""
+    ip_address = client_address(request)
     with transaction.atomic():
-        # Lock the chain's tail so that two writers never chain to the same previous event.
-        last = AuditEvent.objects.select_for_update().order_by("-sequence").first()
-        sequence = (last.sequence + 1) if last else 1
-        previous_hash = last.hash if last else GENESIS_HASH
+        # Appends are serialised on the one head row, not on the newest event: locking the newest
+        # event locks nothing while the table is empty, and on PostgreSQL a writer that waited for
+        # it would still re-read the old tail and chain to it. Locking the head makes the second
+        # writer wait and then see the first writer's sequence and hash. (SQLite has no row locks;
+        # there transaction_mode IMMEDIATE already makes every writing transaction serial.)
+        head = _locked_head()
+        sequence = head.sequence + 1
         occurred_at = timezone.now()
-        actor_id = actor.pk if actor is not None and actor.pk else None
-        actor_label = actor.get_username() if actor is not None and actor.pk else ""
-        ip_address = client_address(request)
         digest = event_hash(
-            sequence=sequence,
-            occurred_at=occurred_at.isoformat(),
-            actor_id=actor_id,
-            actor_label=actor_label,
-            action=action,
-            object_type=object_type,
-            object_id=object_id,
-            ip_address=ip_address,
-            detail=detail,
-            previous_hash=previous_hash,
-        )
-        return AuditEvent.objects.create(
             sequence=sequence,
             occurred_at=occurred_at,
             actor_id=actor_id,
@@ -107,6 +88,22 @@ def audit_record(
             object_id=object_id,
             ip_address=ip_address,
             detail=detail,
-            previous_hash=previous_hash,
+            previous_hash=head.hash,
+        )
+        event = AuditEvent.objects.create(
+            sequence=sequence,
+            occurred_at=occurred_at,
+            actor_id=actor_id,
+            actor_label=actor_label,
+            action=action,
+            object_type=object_type,
+            object_id=object_id,
+            ip_address=ip_address,
+            detail=detail,
+            previous_hash=head.hash,
             hash=digest,
         )
+        head.sequence = sequence
+        head.hash = digest
+        head.save(update_fields=["sequence", "hash"])
+    return event

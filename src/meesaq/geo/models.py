@@ -34,6 +34,11 @@ class AdminUnit(models.Model):
         on_delete=models.PROTECT,
         related_name="children",
     )
+    # unique=True also gives the startswith ("within") queries their index on PostgreSQL: for a
+    # unique or indexed varchar Django adds a second btree index with varchar_pattern_ops (the
+    # "..._like" index), which LIKE 'prefix%' can use whatever the database's collation. An
+    # explicit models.Index(fields=["path"], opclasses=["varchar_pattern_ops"]) would duplicate
+    # it (tests/geo/test_index.py checks it exists). SQLite, the demo database, ignores opclasses.
     path = models.CharField(max_length=100, unique=True, editable=False)
     population = models.PositiveBigIntegerField(_("population"), null=True, blank=True)
     official = models.BooleanField(
@@ -41,6 +46,9 @@ class AdminUnit(models.Model):
         default=True,
         help_text=_("False for units added by an administrator or defined by this project."),
     )
+    # Units an administrator added (new districts are notified often); the loader never changes
+    # them, and their English name stays editable because no data set will overwrite it.
+    added_by_admin = models.BooleanField(_("added by an administrator"), default=False)
 
     class Meta:
         ordering = ["path"]

@@ -14,4 +14,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         result = load_places()
-        self.stdout.write(f"Places: {result.created} created, {result.updated} refreshed.")
+        self.stdout.write(
+            f"Places: {result.created} created, {result.updated} refreshed, "
+            f"{result.kept} added by administrators kept."
+        )

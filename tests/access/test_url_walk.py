@@ -1,0 +1,143 @@
+"""Walk every URL the project defines as every persona; fail on any view without an access rule.
+
+A new URL must (1) guard its view with ``meesaq.access.decorators.page(action)`` and (2), if it
+takes arguments, get sample arguments in ``SAMPLE_KWARGS`` below; object-level URLs also declare
+which personas reach the sample object in ``OBJECT_AUDIENCE``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.contrib.auth.tokens import default_token_generator
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from meesaq.access import policy
+from meesaq.access.decorators import declared_rule
+from tests.personas import World
+from tests.testapp.models import ProtectedRecord
+
+
+@dataclass(frozen=True)
+class Route:
+    """One named URL pattern and the view behind it."""
+
+    name: str
+    view: Callable[..., Any]
+    params: tuple[str, ...]
+
+
+def _walk(patterns: list[Any], namespace: str = "") -> Iterator[Route]:
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from _walk(entry.url_patterns, inner)
+        elif isinstance(entry, URLPattern) and entry.name:
+            params = tuple(entry.pattern.regex.groupindex)
+            yield Route(f"{namespace}{entry.name}", entry.callback, params)
+
+
+def all_routes() -> list[Route]:
+    """Return every named route, once (the i18n prefix repeats nothing)."""
+    seen: dict[str, Route] = {}
+    for route in _walk(get_resolver().url_patterns):
+        seen.setdefault(route.name, route)
+    return sorted(seen.values(), key=lambda route: route.name)
+
+
+def _protected_record(world: World) -> ProtectedRecord:
+    return ProtectedRecord.objects.create(
+        organisation=world.lahore_centre,
+        jurisdiction=world.lahore_centre.jurisdiction,
+        title="walk sample",
+    )
+
+
+# Sample arguments for URLs that take them: each gets the world and returns the kwargs.
+SAMPLE_KWARGS: dict[str, Callable[[World], dict[str, str]]] = {
+    "access:break_glass_request": lambda w: {
+        "object_type": "testapp.protectedrecord",
+        "object_id": str(_protected_record(w).pk),
+    },
+    "orgs:detail": lambda w: {"pk": str(w.lahore_centre.pk)},
+    "orgs:edit": lambda w: {"pk": str(w.lahore_centre.pk)},
+    "geo:detail": lambda w: {"pcode": "PK617"},
+    "geo:edit": lambda w: {"pcode": "PK617"},
+    "accounts:user_detail": lambda w: {"pk": str(w.intake_officer.pk)},
+    "accounts:set_password": lambda w: {
+        "uidb64": urlsafe_base64_encode(force_bytes(w.intake_officer.pk)),
+        "token": default_token_generator.make_token(w.intake_officer),
+    },
+}
+
+# Object-level pages: the personas that reach the sample object (everyone else gets 404).
+OBJECT_AUDIENCE: dict[str, set[str]] = {
+    # Only provincial officers can see the record without its identity and so break the glass.
+    "access:break_glass_request": {"provincial_officer"},
+}
+
+# Pages that answer signed-in visitors with something other than 200 by design.
+NOT_GET_PAGES = {"accounts:logout", "accounts:logout_everywhere", "set_language"}
+
+
+def test_every_view_declares_an_access_rule() -> None:
+    missing = [route.name for route in all_routes() if declared_rule(route.view) is None]
+    assert missing == [], f"views without an access rule (use access.decorators.page): {missing}"
+
+
+def test_every_url_with_arguments_has_sample_arguments() -> None:
+    missing = [r.name for r in all_routes() if r.params and r.name not in SAMPLE_KWARGS]
+    assert missing == [], f"declare sample arguments in SAMPLE_KWARGS for: {missing}"
+
+
+def _expected_allowed(route: Route, persona: str, world: World) -> bool:
+    if route.name in OBJECT_AUDIENCE:
+        return persona in OBJECT_AUDIENCE[route.name]
+    rule = declared_rule(route.view)
+    assert rule is not None
+    return policy.may(world.personas()[persona], rule)
+
+
+@pytest.mark.django_db
+def test_every_url_answers_every_persona_as_its_rule_says(
+    world: World, client_for: Callable[..., Client], capsys: pytest.CaptureFixture[str]
+) -> None:
+    routes = all_routes()
+    failures: list[str] = []
+    checked = 0
+    for route in routes:
+        kwargs = SAMPLE_KWARGS[route.name](world) if route.params else {}
+        url = reverse(route.name, kwargs=kwargs)
+        rule = declared_rule(route.view)
+        anonymous = Client().get(url)
+        checked += 1
+        if rule != policy.PUBLIC and route.name not in NOT_GET_PAGES:
+            location = anonymous.get("Location", "")
+            if anonymous.status_code != 302 or "/account/sign-in/" not in location:
+                failures.append(f"{route.name} anonymous: {anonymous.status_code} {location}")
+        for persona, user in world.personas().items():
+            response = client_for(user).get(url)
+            checked += 1
+            allowed = _expected_allowed(route, persona, world)
+            if route.name in NOT_GET_PAGES:
+                ok = response.status_code in {302, 405}
+            elif allowed:
+                ok = response.status_code in {200, 302}
+            else:
+                ok = response.status_code == 404
+            if not ok:
+                failures.append(
+                    f"{route.name} as {persona}: got {response.status_code}, "
+                    f"expected {'allowed' if allowed else '404'}"
+                )
+    with capsys.disabled():
+        print(
+            f"\naccess walk: {len(routes)} URLs x {len(world.personas()) + 1} personas = {checked}"
+        )
+    assert failures == []
