@@ -30,7 +30,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 
-TOKEN_VERSION = "v1"
+TOKEN_VERSION = "v1"  # noqa: S105  # a format version, not a secret
 KEY_BYTES = 32
 NONCE_BYTES = 12
 KEY_ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
