@@ -74,7 +74,9 @@ def reference_units() -> list[ReferenceUnit]:
     def add(pcode: str, name_en: str, name_ur: str, level: int, parent_pcode: str) -> None:
         paths[pcode] = f"{paths[parent_pcode]}/{pcode}" if parent_pcode else pcode
         units.append(
-            ReferenceUnit(pcode, name_en.strip(), name_ur.strip(), level, parent_pcode, paths[pcode])
+            ReferenceUnit(
+                pcode, name_en.strip(), name_ur.strip(), level, parent_pcode, paths[pcode]
+            )
         )
 
     for row in sorted(rows, key=lambda r: (int(r["level"]), r["pcode"])):
