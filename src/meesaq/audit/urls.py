@@ -1,5 +1,10 @@
-from django.urls import URLPattern
+from django.urls import path
+
+from meesaq.audit import views
 
 app_name = "audit"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("", views.event_list, name="list"),
+    path("verify/", views.verify, name="verify"),
+]

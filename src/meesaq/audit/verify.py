@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.utils.functional import Promise
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
 
 from meesaq.audit.chain import GENESIS_HASH, event_hash
 from meesaq.audit.models import AuditChainHead, AuditEvent
@@ -34,10 +33,10 @@ class VerifyResult:
     checked: int
     first_bad_sequence: int | None = None
     problem: str = ""  # edited | unlinked | missing | head_mismatch | head_missing
-    reason: str | Promise = ""
+    reason: str = ""  # in the active language
 
 
-def _broken(checked: int, sequence: int, problem: str, reason: str | Promise) -> VerifyResult:
+def _broken(checked: int, sequence: int, problem: str, reason: str) -> VerifyResult:
     return VerifyResult(
         ok=False, checked=checked, first_bad_sequence=sequence, problem=problem, reason=reason
     )
@@ -107,32 +106,42 @@ def verify_chain(*, batch_size: int = BATCH_SIZE) -> VerifyResult:
 def _check_head(
     head: tuple[int, str] | None, *, checked: int, last_sequence: int, last_hash: str
 ) -> VerifyResult:
+    """Compare the newest event with the head; only the head shows that newest events are gone."""
+    problem = _head_problem(head, checked=checked, last_sequence=last_sequence, last_hash=last_hash)
+    if problem is None:
+        return VerifyResult(ok=True, checked=checked)
+    sequence, reason = problem
+    code = "head_missing" if head is None else "head_mismatch"
+    return _broken(checked, sequence, code, reason)
+
+
+def _head_problem(
+    head: tuple[int, str] | None, *, checked: int, last_sequence: int, last_hash: str
+) -> tuple[int, str] | None:
     if head is None:
-        if checked == 0:
-            return VerifyResult(ok=True, checked=0)
+        # No head and no events is an empty trail (a fresh or flushed database), not a break.
         reason = _("The chain head is missing, so deleted newest events could not be detected.")
-        return _broken(checked, last_sequence + 1, "head_missing", reason)
+        return (last_sequence + 1, reason) if checked else None
     head_sequence, head_hash = head
     if head_sequence > last_sequence:
-        # Events may have been appended after the head was read; only newer rows count as fine.
         reason = _(
             "The chain head records event #%(head)d but the newest event is #%(last)d: "
             "the newest events were deleted."
         ) % {"head": head_sequence, "last": last_sequence}
-        return _broken(checked, last_sequence + 1, "head_mismatch", reason)
+        return last_sequence + 1, reason
     if head_sequence < last_sequence:
         # Appends that raced this verification moved the head on after we read it: read it again.
         fresh = _head()
         if fresh is not None and (fresh[0] > last_sequence or fresh == (last_sequence, last_hash)):
-            return VerifyResult(ok=True, checked=checked)
+            return None
         reason = _(
             "Events after #%(head)d are not recorded in the chain head: "
             "they were added outside the application."
         ) % {"head": head_sequence}
-        return _broken(checked, head_sequence + 1, "head_mismatch", reason)
+        return head_sequence + 1, reason
     if head_hash != last_hash:
         reason = _("The chain head's hash does not match event #%(last)d.") % {
             "last": last_sequence
         }
-        return _broken(checked, last_sequence, "head_mismatch", reason)
-    return VerifyResult(ok=True, checked=checked)
+        return last_sequence, reason
+    return None
