@@ -15,12 +15,8 @@ from meesaq.crypto.fields import EncryptedTextField
 class ProtectedRecord(models.Model):
     """A row owned by an organisation, placed at a jurisdiction, carrying an identity."""
 
-    # No database constraints: this app has no migrations and is synced before the migrated apps'
-    # tables exist, so on PostgreSQL a foreign key constraint could not be created yet.
-    organisation = models.ForeignKey(
-        "orgs.Organisation", on_delete=models.PROTECT, db_constraint=False
-    )
-    jurisdiction = models.ForeignKey("geo.AdminUnit", on_delete=models.PROTECT, db_constraint=False)
+    organisation = models.ForeignKey("orgs.Organisation", on_delete=models.PROTECT)
+    jurisdiction = models.ForeignKey("geo.AdminUnit", on_delete=models.PROTECT)
     title = models.CharField(max_length=100)
     full_name = EncryptedTextField(max_length=200, blank=True)
     cnic = EncryptedTextField(blank=True)

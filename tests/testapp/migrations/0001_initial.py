@@ -25,8 +25,8 @@ class Migration(migrations.Migration):
                 ('cnic_index', models.CharField(blank=True, db_index=True, max_length=64)),
                 ('phone', meesaq.crypto.fields.EncryptedTextField(blank=True)),
                 ('phone_index', models.CharField(blank=True, db_index=True, max_length=64)),
-                ('jurisdiction', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.PROTECT, to='geo.adminunit')),
-                ('organisation', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.PROTECT, to='orgs.organisation')),
+                ('jurisdiction', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='geo.adminunit')),
+                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='orgs.organisation')),
             ],
         ),
     ]
