@@ -47,6 +47,16 @@ def _review_break_glass(user: AnyUser, view: Any) -> bool:
     )
 
 
+def _view_members(user: AnyUser, organisation: Any) -> bool:
+    # Staff lists are for administrators and for supervisors whose jurisdiction covers the place.
+    if policy.has_role(user, Role.ADMINISTRATOR):
+        return True
+    return organisation is not None and any(
+        policy.is_within(organisation.jurisdiction.path, grant.jurisdiction_path)
+        for grant in policy.grants_with(user, JURISDICTION_WIDE_ROLES)
+    )
+
+
 def register() -> None:
     """Register the platform's rules (called once from the access app's ready())."""
     from meesaq.access.models import BreakGlassView
@@ -58,6 +68,7 @@ def register() -> None:
     register_scope(BreakGlassView, _break_glass_scope)
 
     register_action("orgs.manage", role_rule(Role.ADMINISTRATOR))
+    register_action("orgs.view_members", _view_members)
     register_action("users.manage", role_rule(Role.ADMINISTRATOR))
     register_action("geo.manage", role_rule(Role.ADMINISTRATOR))
     register_action("taxonomy.manage", role_rule(Role.ADMINISTRATOR))

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from meesaq.access import policy
 from meesaq.access.policy import AnyUser
-from meesaq.access.roles import JURISDICTION_WIDE_ROLES, Role
+from meesaq.access.roles import Role
 from meesaq.geo.models import AdminUnit
 from meesaq.geo.selectors import unit_is_within, units_within_q
 from meesaq.orgs.models import Membership, Organisation
@@ -81,19 +81,8 @@ def organisation_children_for_user(
 
 
 def may_view_members(user: AnyUser, organisation: Organisation) -> bool:
-    """Say whether the user may see who works in the organisation.
-
-    Administrators may; so may supervisors and provincial officers whose organisation's
-    jurisdiction covers this organisation's. This is the rule the lead registers as
-    "orgs.view_members" in access/rules.py; it uses only the policy's helpers.
-    """
-    if policy.has_role(user, Role.ADMINISTRATOR):
-        return True
-    path = organisation.jurisdiction.path
-    return any(
-        policy.is_within(path, grant.jurisdiction_path)
-        for grant in policy.grants_with(user, JURISDICTION_WIDE_ROLES)
-    )
+    """Say whether the user may see who works in the organisation ("orgs.view_members")."""
+    return policy.may(user, "orgs.view_members", organisation)
 
 
 def members_of(organisation: Organisation, *, user: AnyUser) -> list[MemberLine] | None:
