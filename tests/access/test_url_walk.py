@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from django.contrib.auth.tokens import default_token_generator
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils.encoding import force_bytes
@@ -20,6 +19,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from meesaq.access import policy
 from meesaq.access.decorators import declared_rule
+from meesaq.accounts.tokens import set_password_tokens
 from tests.personas import World
 from tests.testapp.models import ProtectedRecord
 
@@ -72,7 +72,7 @@ SAMPLE_KWARGS: dict[str, Callable[[World], dict[str, str]]] = {
     "accounts:user_detail": lambda w: {"pk": str(w.intake_officer.pk)},
     "accounts:set_password": lambda w: {
         "uidb64": urlsafe_base64_encode(force_bytes(w.intake_officer.pk)),
-        "token": default_token_generator.make_token(w.intake_officer),
+        "token": set_password_tokens.make_token(w.intake_officer),
     },
 }
 
