@@ -88,7 +88,7 @@ def test_the_shell_is_right_to_left_in_urdu_with_the_users_menu(
     urdu = client.get("/ur/").content.decode()
     assert '<html lang="en" dir="ltr">' in english
     assert '<html lang="ur" dir="rtl">' in urdu
-    assert reverse("audit:list") in english
+    assert "/en/audit/" in english
     assert "/ur/audit/" in urdu
     assert "/en/account/users/" not in english
 
