@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from meesaq.core.i18n import in_active_language
 
 
 class Level(models.IntegerChoices):
@@ -62,9 +63,7 @@ class AdminUnit(models.Model):
     @property
     def name(self) -> str:
         """Return the name in the active language, falling back to English."""
-        if (get_language() or "").startswith("ur") and self.name_ur:
-            return self.name_ur
-        return self.name_en
+        return in_active_language(english=self.name_en, urdu=self.name_ur)
 
     @property
     def ancestor_pcodes(self) -> list[str]:

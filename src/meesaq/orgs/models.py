@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from meesaq.access.roles import Role
+from meesaq.core.i18n import in_active_language
 from meesaq.core.models import TimeStampedModel
 
 
@@ -63,9 +63,7 @@ class Organisation(TimeStampedModel):
     @property
     def name(self) -> str:
         """Return the name in the active language, falling back to English."""
-        if (get_language() or "").startswith("ur") and self.name_ur:
-            return self.name_ur
-        return self.name_en
+        return in_active_language(english=self.name_en, urdu=self.name_ur)
 
 
 class Membership(TimeStampedModel):
