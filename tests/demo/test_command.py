@@ -309,3 +309,10 @@ def test_later_modules_extend_the_demo_with_registered_steps() -> None:
     assert "intake.lahore" in seen[0].users
     assert seen[0].password == printed_password(output)
     assert f"Test extension saw {Organisation.objects.count()} organisations." in output
+
+
+@pytest.mark.django_db
+def test_the_demo_gives_its_districts_their_urdu_names(tmp_path: Path) -> None:
+    with override_settings(VAR_DIR=tmp_path, MEESAQ_DEMO_PASSWORD="a demo password for tests"):
+        call_command("demo", stdout=StringIO())
+    assert AdminUnit.objects.get(pcode="PK617").name_ur == "لاہور"

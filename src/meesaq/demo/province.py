@@ -292,6 +292,9 @@ def places_ensure_loaded() -> None:
             % {"codes": ", ".join(sorted(needed - found))},
             code="demo_places_missing",
         )
+    # The reference data has Urdu names for provinces only; give the demo's districts theirs.
+    for place in DISTRICTS:
+        AdminUnit.objects.filter(pcode=place.pcode, name_ur="").update(name_ur=place.name_ur)
 
 
 def staff_person_seed(username: str) -> int:
