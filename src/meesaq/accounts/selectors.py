@@ -32,9 +32,7 @@ def user_list_for_admin(
     if role:
         membership_filter &= Q(memberships__role=role)
     if organisation_id is not None or role:
-        queryset = queryset.filter(
-            pk__in=User.objects.filter(membership_filter).values("pk")
-        )
+        queryset = queryset.filter(pk__in=User.objects.filter(membership_filter).values("pk"))
     if active is not None:
         queryset = queryset.filter(is_active=active)
     return queryset.order_by("username").prefetch_related(
@@ -94,9 +92,7 @@ def devices_summary(*, user: User) -> DevicesSummary:
     authenticators = list(
         TOTPDevice.objects.filter(user__pk=user.pk, confirmed=True).order_by("created_at", "pk")
     )
-    left = StaticToken.objects.filter(
-        device__user__pk=user.pk, device__confirmed=True
-    ).count()
+    left = StaticToken.objects.filter(device__user__pk=user.pk, device__confirmed=True).count()
     return DevicesSummary(authenticators=authenticators, backup_codes_left=left)
 
 
@@ -107,7 +103,7 @@ def authenticator_of_user(*, user: User, pk: int) -> TOTPDevice | None:
 
 def has_confirmed_device(*, user: User) -> bool:
     """Say whether the user has any second factor (authenticator or backup codes)."""
-    return (
+    return bool(
         TOTPDevice.objects.filter(user__pk=user.pk, confirmed=True).exists()
         or StaticToken.objects.filter(device__user__pk=user.pk, device__confirmed=True).exists()
     )
