@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.test import Client
+from django.utils import translation
 
 from meesaq.accounts.models import User
 from tests.personas import World, build_world, sign_in
@@ -19,6 +20,14 @@ def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> Iterator[N
     with django_db_blocker.unblock():
         call_command("load_places", verbosity=0)
     yield
+
+
+@pytest.fixture(autouse=True)
+def english_by_default() -> Iterator[None]:
+    """Start every test in English: a request to an /ur/ page leaves Urdu active in the thread."""
+    translation.activate("en")
+    yield
+    translation.activate("en")
 
 
 @pytest.fixture
