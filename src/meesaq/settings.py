@@ -203,14 +203,12 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+# Django's own rules, through subclasses whose messages are in Meesaq's Urdu catalogue.
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {
-        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-        "OPTIONS": {"min_length": 12},
-    },
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "meesaq.accounts.validators.UserAttributeSimilarityValidator"},
+    {"NAME": "meesaq.accounts.validators.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "meesaq.accounts.validators.CommonPasswordValidator"},
+    {"NAME": "meesaq.accounts.validators.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"

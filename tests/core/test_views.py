@@ -8,6 +8,7 @@ import pytest
 from django.test import Client, override_settings
 from django.urls import reverse
 
+from meesaq.accounts.models import User
 from tests.personas import World
 
 
@@ -106,9 +107,7 @@ def test_the_menu_shows_only_what_the_role_may_open(
 
 
 @pytest.mark.django_db
-def test_a_user_without_a_role_sees_an_empty_state(
-    client_for: Callable[..., Client], django_user_model: type
-) -> None:
-    lonely = django_user_model.objects.create_user(username="lonely", password="x" * 20)
+def test_a_user_without_a_role_sees_an_empty_state(client_for: Callable[..., Client]) -> None:
+    lonely = User.objects.create_user(username="lonely", password="x" * 20)
     body = client_for(lonely).get("/en/").content.decode()
     assert "You have no role in any organisation yet" in body

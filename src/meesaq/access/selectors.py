@@ -32,4 +32,5 @@ def identity_object_for_user(*, user: User, object_type: str, object_id: str) ->
         raise Http404 from error
     if not policy.identity_fields(model):
         raise Http404
-    return policy.get_scoped(user, model, pk=object_id)
+    found: models.Model = policy.get_scoped(user, model, pk=object_id)
+    return found

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from meesaq.access import policy
 from meesaq.access.policy import AnyUser
+from meesaq.accounts.twofactor import two_factor_satisfied
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,7 @@ MENU: list[NavItem] = [
 
 def navigation_for(user: AnyUser) -> list[NavItem]:
     """Return the entries this user may follow."""
-    if not user.is_authenticated:
+    # Until the second factor is given, every page but the two-factor ones is out of reach.
+    if not user.is_authenticated or not two_factor_satisfied(user):
         return []
     return [item for item in MENU if policy.may(user, item.action) and item.url]
