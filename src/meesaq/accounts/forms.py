@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, SetPasswordForm
 from django.db.models import QuerySet
 from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
@@ -31,12 +31,55 @@ def show_error(form: forms.BaseForm, error: MeesaqError) -> None:
 class SignInForm(AuthenticationForm):
     """Username and password; the wording never says which of the two was wrong."""
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = _("Username")
+        self.fields["password"].label = _("Password")
+
     error_messages = {
         "invalid_login": _(
             "That username and password do not match an active account. Check both and try again."
         ),
         "inactive": _("This account is not active. Ask your administrator."),
     }
+
+
+class _PasswordLabels:
+    """Labels in Meesaq's own words (and catalogue): Django's Urdu is incomplete here."""
+
+    def label_password_fields(self, fields: dict[str, forms.Field]) -> None:
+        labels = {
+            "old_password": _("Current password"),
+            "new_password1": _("New password"),
+            "new_password2": _("New password again"),
+        }
+        for name, label in labels.items():
+            if name in fields:
+                fields[name].label = label
+        if "new_password2" in fields:
+            fields["new_password2"].help_text = _("Type the same password again, to be sure.")
+
+
+class NewPasswordForm(_PasswordLabels, SetPasswordForm):  # type: ignore[type-arg]  # stubs' generic
+    """Set a password through a one-time link."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.label_password_fields(self.fields)
+
+
+class ChangePasswordForm(_PasswordLabels, PasswordChangeForm):
+    """Change one's own password, giving the current one."""
+
+    error_messages = {
+        **PasswordChangeForm.error_messages,
+        "password_incorrect": _("Your current password was entered incorrectly. Try again."),
+        "password_mismatch": _("The two new passwords differ. Type them again."),
+    }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.label_password_fields(self.fields)
 
 
 class CodeForm(forms.Form):

@@ -12,7 +12,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout, update_session_auth_hash
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -25,9 +24,11 @@ from meesaq.access import policy
 from meesaq.access.decorators import page
 from meesaq.accounts import selectors, services
 from meesaq.accounts.forms import (
+    ChangePasswordForm,
     CodeForm,
     ConfirmationForm,
     DeviceConfirmForm,
+    NewPasswordForm,
     SignInForm,
     show_error,
 )
@@ -251,7 +252,7 @@ def _int(value: object) -> int:
 def profile(request: HttpRequest) -> HttpResponseBase:
     """Show the user's name, roles and language, and let them change their password."""
     user = policy.acting_user(request)
-    form = PasswordChangeForm(user, request.POST or None)
+    form = ChangePasswordForm(user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             services.user_password_change(
@@ -286,7 +287,7 @@ def set_password(request: HttpRequest, uidb64: str, token: str) -> HttpResponseB
     if user is None or not set_password_tokens.check_token(user, token):
         # Like Django's own reset page: a plain explanation, whatever made the link fail.
         return render(request, "accounts/set_password.html", {"invalid": True})
-    form = SetPasswordForm(user, request.POST or None)
+    form = NewPasswordForm(user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             services.user_password_set_with_link(
