@@ -220,6 +220,8 @@ AXES_COOLOFF_TIME = env_int("MEESAQ_LOGIN_LOCKOUT_MINUTES", 30) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# Axes keeps the request's form data with each failure; mask everything a person typed.
+AXES_SENSITIVE_PARAMETERS = ["username", "password", "code", "confirmation"]
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_IPWARE_PROXY_COUNT = env_int("MEESAQ_PROXY_COUNT", 0)
 
@@ -319,7 +321,9 @@ LOGGING = {
     "loggers": {
         # Request bodies and URLs of failed requests stay out of the logs.
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
-        "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        # Axes names the username and address of every failure; the audit trail records
+        # sign-in failures instead, without the typed name.
+        "axes": {"handlers": ["console"], "level": "ERROR", "propagate": False},
     },
 }
 ADMINS: list[tuple[str, str]] = []
