@@ -132,6 +132,7 @@ INSTALLED_APPS = [
     "meesaq.crypto",
     "meesaq.audit",
     "meesaq.demo",
+    "meesaq.cases",
 ]
 
 MIDDLEWARE = [
