@@ -37,8 +37,13 @@ def test_it_re_encrypts_every_value_under_the_newest_key(
     assert stored_key_ids() == {"k2"}
     assert report.newest_key_id == "k2"
     assert report.rotated == 6 + 5 + 5
-    assert report.per_model() == {"testapp.protectedrecord": 16}
-    by_field = {column.field: column.rotated for column in report.columns}
+    rotated_models = {model: n for model, n in report.per_model().items() if n}
+    assert rotated_models == {"testapp.protectedrecord": 16}
+    by_field = {
+        column.field: column.rotated
+        for column in report.columns
+        if column.model == "testapp.protectedrecord"
+    }
     assert by_field == {"full_name": 6, "cnic": 5, "phone": 5}
     settings.MEESAQ_ENCRYPTION_KEYS = f"k2:{NEW_KEY}"
     fresh = ProtectedRecord.objects.get(pk=records[0].pk)
@@ -72,10 +77,10 @@ def test_it_records_the_rotation_in_the_audit_trail_with_counts_only(
     rotate_keys()
     event = AuditEvent.objects.get(action="crypto.keys_rotated")
     assert event.actor_id is None
-    assert event.detail == {
+    rotated = {key: value for key, value in event.detail.items() if value}
+    assert rotated == {
         "newest_key_id": "k2",
         "rotated": 3,
-        "already_current": 0,
         "rotated:testapp.protectedrecord": 3,
     }
 
