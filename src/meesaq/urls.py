@@ -20,6 +20,7 @@ urlpatterns += i18n_patterns(
     path("places/", include("meesaq.geo.urls")),
     path("access/", include("meesaq.access.urls")),
     path("audit/", include("meesaq.audit.urls")),
+    path("cases/", include("meesaq.cases.urls")),
     prefix_default_language=True,
 )
 
