@@ -70,6 +70,8 @@ SAMPLE_KWARGS: dict[str, Callable[[World], dict[str, str]]] = {
     "geo:detail": lambda w: {"pcode": "PK617"},
     "geo:edit": lambda w: {"pcode": "PK617"},
     "accounts:user_detail": lambda w: {"pk": str(w.intake_officer.pk)},
+    "cases:taxonomy_add": lambda w: {"kind": "categories"},
+    "cases:taxonomy_edit": lambda w: {"kind": "categories", "code": "threats"},
     "accounts:set_password": lambda w: {
         "uidb64": urlsafe_base64_encode(force_bytes(w.intake_officer.pk)),
         "token": set_password_tokens.make_token(w.intake_officer),

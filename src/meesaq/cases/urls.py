@@ -10,4 +10,5 @@ urlpatterns = [
     path("", include("meesaq.cases.urls_page")),
     path("", include("meesaq.cases.urls_people")),
     path("", include("meesaq.cases.urls_workflow")),
+    path("", include("meesaq.cases.urls_taxonomy")),
 ]

@@ -40,6 +40,7 @@ MENU: list[NavItem] = [
     NavItem(_("Audit trail"), "audit:list", "audit.read"),
     NavItem(_("Users"), "accounts:user_list", "users.manage"),
     NavItem(_("Places"), "geo:list", "geo.manage"),
+    NavItem(_("Taxonomy"), "cases:taxonomy", "taxonomy.manage"),
     NavItem(_("My account"), "accounts:profile", policy.SIGNED_IN),
 ]
 
