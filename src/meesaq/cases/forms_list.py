@@ -1,0 +1,96 @@
+"""The case list's filters and search box (a GET form: every field optional)."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from meesaq.accounts.models import User
+from meesaq.cases.models import Channel, Priority, Status
+from meesaq.cases.selectors.cases import CaseFilters, case_officer_choices
+from meesaq.cases.selectors.intake import intake_categories, intake_groups
+from meesaq.geo.models import Level
+from meesaq.geo.selectors import unit_choices, unit_get
+
+ANY = ("", _("Any"))
+SORT_CHOICES = [
+    ("newest", _("Received, newest first")),
+    ("oldest", _("Received, oldest first")),
+    ("priority", _("Priority, most urgent first")),
+]
+
+
+class CaseListForm(forms.Form):
+    """Filters, sort and search for the case list."""
+
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=100,
+        help_text=_("A reference, words of the title, a CNIC, a phone number or a name."),
+    )
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=[ANY, *Status.choices])
+    priority = forms.ChoiceField(
+        label=_("Priority"), required=False, choices=[ANY, *Priority.choices]
+    )
+    category = forms.ChoiceField(label=_("Category"), required=False)
+    group = forms.ChoiceField(label=_("Affected group"), required=False)
+    place = forms.ChoiceField(label=_("Place"), required=False)
+    channel = forms.ChoiceField(label=_("Channel"), required=False, choices=[ANY, *Channel.choices])
+    assigned = forms.ChoiceField(label=_("Case officer"), required=False)
+    received_from = forms.DateField(
+        label=_("Received from"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    received_to = forms.DateField(
+        label=_("Received until"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    sort = forms.ChoiceField(label=_("Order"), required=False, choices=SORT_CHOICES)
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["category"]).choices = [
+            ANY,
+            *((term.code, term.label) for term in intake_categories()),
+        ]
+        cast(forms.ChoiceField, self.fields["group"]).choices = [
+            ANY,
+            *((term.code, term.label) for term in intake_groups()),
+        ]
+        cast(forms.ChoiceField, self.fields["place"]).choices = [
+            ANY,
+            *unit_choices(levels=(Level.PROVINCE, Level.DIVISION, Level.DISTRICT), tree=True),
+        ]
+        cast(forms.ChoiceField, self.fields["assigned"]).choices = [
+            ANY,
+            ("me", _("My cases")),
+            ("none", _("Not assigned yet")),
+            *case_officer_choices(user=user),
+        ]
+        self.fields["q"].widget.attrs.update({"type": "search", "dir": "auto"})
+
+    def filters(self) -> CaseFilters:
+        """Return the valid filters (an invalid one is shown with its error and ignored)."""
+        data = self.cleaned_data if self.is_bound else {}
+        place = data.get("place") or ""
+        received_from, received_to = data.get("received_from"), data.get("received_to")
+        if received_from and received_to and received_from > received_to:
+            received_from, received_to = received_to, received_from
+        return CaseFilters(
+            status=data.get("status") or "",
+            priority=data.get("priority") or "",
+            category=data.get("category") or "",
+            group=data.get("group") or "",
+            place=unit_get(place) if place else None,
+            channel=data.get("channel") or "",
+            assigned=data.get("assigned") or "",
+            received_from=received_from,
+            received_to=received_to,
+            sort=data.get("sort") or "newest",
+            query=data.get("q") or "",
+        )

@@ -1,0 +1,46 @@
+"""The case list: filters, search and keyset pages over the cases the user may see."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from meesaq.access import policy
+from meesaq.access.decorators import page
+from meesaq.audit.services import audit_record
+from meesaq.cases.forms_list import CaseListForm
+from meesaq.cases.selectors.cases import IDENTITY_SEARCH_KINDS, case_list_for_user
+from meesaq.cases.views.intake import case_url
+
+
+@page("cases.list")
+def case_list(request: HttpRequest) -> HttpResponse:
+    """List the cases the user may see, filtered and searched, one keyset page at a time."""
+    user = policy.acting_user(request)
+    form = CaseListForm(request.GET or None, user=user)
+    if form.is_bound:
+        form.is_valid()
+    filters = form.filters()
+    result = case_list_for_user(user=user, filters=filters, cursor=request.GET.get("cursor"))
+    if result.search_kind in IDENTITY_SEARCH_KINDS:
+        # Looking people up by CNIC, phone or name uses identity-derived indexes: audited, with
+        # the kind of search only, never what was searched for.
+        audit_record(
+            actor=user,
+            action="cases.identity_search",
+            request=request,
+            detail={"kind": result.search_kind},
+        )
+    rows = [(case, case_url(case.reference)) for case in result.cases]
+    return render(
+        request,
+        "cases/list.html",
+        {
+            "form": form,
+            "page": result,
+            "rows": rows,
+            "sort": filters.sort,
+            "searching": bool(filters.query.strip()),
+            "may_create": policy.may(user, "cases.create"),
+        },
+    )

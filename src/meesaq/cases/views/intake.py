@@ -1,0 +1,69 @@
+"""The intake page: staff record a new complaint."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+
+from meesaq.access import policy
+from meesaq.access.decorators import page
+from meesaq.cases.forms_intake import IntakeForm, add_service_error
+from meesaq.cases.services.intake import case_register_intake
+from meesaq.core.errors import MeesaqError
+
+
+def case_url(reference: str) -> str:
+    """Return the case page's address (/<lang>/cases/<reference>/)."""
+    try:
+        return reverse("cases:detail", kwargs={"reference": reference})
+    except NoReverseMatch:
+        # The case page is its own part; its address is the list's plus the reference.
+        return f"{reverse('cases:list')}{reference}/"
+
+
+@page("cases.create")
+def case_intake(request: HttpRequest) -> HttpResponse:
+    """Show the intake form and register the case it describes."""
+    actor = policy.acting_user(request)
+    form = IntakeForm(request.POST or None, user=actor)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            case = case_register_intake(
+                actor=actor,
+                organisation=data["organisation"],
+                district=data["district"],
+                tehsil=data["tehsil"],
+                received_at=data["received_at"],
+                channel=data["channel"],
+                category=data["category"],
+                groups=data["groups"],
+                title=data["title"],
+                narrative=data["narrative"],
+                police_station=data["police_station"],
+                place=data["place"],
+                latitude=data["latitude"],
+                longitude=data["longitude"],
+                incident_on=data["incident_on"],
+                consent_contact=data["consent_contact"],
+                consent_share=data["consent_share"],
+                recorded_on_behalf=data["recorded_on_behalf"],
+                risk_threat_to_life=data["risk_threat_to_life"],
+                risk_ongoing_violence=data["risk_ongoing_violence"],
+                risk_child_involved=data["risk_child_involved"],
+                risk_mob_threat=data["risk_mob_threat"],
+                risk_displacement=data["risk_displacement"],
+                request=request,
+            )
+        except MeesaqError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("The case was registered as %(reference)s.") % {"reference": case.reference},
+            )
+            return redirect(case_url(case.reference))
+    return render(request, "cases/intake.html", {"form": form})

@@ -1,0 +1,196 @@
+"""Searching the case list: references, title words and people's identifiers (blind indexes)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from meesaq.audit.models import AuditEvent
+from meesaq.cases.models import Case, Person, PersonNameToken
+from meesaq.cases.selectors.cases import search_kind
+from meesaq.crypto.blind_index import name_index_tokens
+from tests.cases.factories import add_person, make_case
+from tests.personas import World
+
+URL = "/en/cases/"
+CNIC = "35202-1234567-1"
+PHONE = "+923001234567"
+
+
+def references_on(response: Any) -> list[str]:
+    """Return the case references listed on a page, in order."""
+    return re.findall(r'<a class="mono" href="[^"]*">([A-Z0-9-]+)</a>', response.content.decode())
+
+
+def person_on(case: Case, *, full_name: str, cnic: str = CNIC, phone: str = PHONE) -> Person:
+    """Add a person to the case with name tokens, as the people service indexes them."""
+    person = add_person(case, full_name=full_name, cnic=cnic, phone=phone)
+    PersonNameToken.objects.bulk_create(
+        PersonNameToken(person=person, token=token) for token in name_index_tokens(full_name)
+    )
+    return person
+
+
+@pytest.fixture
+def cases(world: World) -> dict[str, Case]:
+    """A Lahore case with a complainant, another Lahore case, and a Faisalabad case with the same
+    complainant (out of the Lahore staff's scope)."""
+    lahore = make_case(organisation=world.lahore_centre, title="Shop burnt in the bazaar")
+    person_on(lahore, full_name="Muhammad Maseeh")
+    other = make_case(organisation=world.lahore_centre, title="Threats after Friday prayers")
+    person_on(other, full_name="Rani Bibi", cnic="35202-7654321-2", phone="042-35761234")
+    faisalabad = make_case(organisation=world.faisalabad_centre, title="Shop burnt again")
+    person_on(faisalabad, full_name="Muhammad Maseeh")
+    return {"lahore": lahore, "other": other, "faisalabad": faisalabad}
+
+
+@pytest.mark.parametrize(
+    ("query", "kind"),
+    [
+        ("PB-LHR-2026-000123", "reference"),
+        ("pb-lhr-2026-000123", "reference"),
+        ("35202-1234567-1", "cnic"),
+        ("3520212345671", "cnic"),
+        ("0300 1234567", "phone"),
+        ("+92 300 1234567", "phone"),
+        ("shop burnt", "name"),
+        ("302", "name"),
+        ("", ""),
+    ],
+)
+def test_the_search_box_tells_what_was_typed(query: str, kind: str) -> None:
+    assert search_kind(query) == kind
+
+
+@pytest.mark.django_db
+def test_it_finds_a_case_by_reference_in_any_case(
+    world: World, cases: dict[str, Case], client_for: Callable[..., Client]
+) -> None:
+    reference = cases["lahore"].reference
+
+    response = client_for(world.intake_officer).get(URL, {"q": f" {reference.lower()} "})
+
+    assert references_on(response) == [reference]
+    assert not AuditEvent.objects.filter(action="cases.identity_search").exists()
+
+
+@pytest.mark.django_db
+def test_it_finds_cases_by_title_words(
+    world: World, cases: dict[str, Case], client_for: Callable[..., Client]
+) -> None:
+    client = client_for(world.intake_officer)
+
+    assert references_on(client.get(URL, {"q": "burnt SHOP"})) == [cases["lahore"].reference]
+    assert references_on(client.get(URL, {"q": "friday"})) == [cases["other"].reference]
+    assert references_on(client.get(URL, {"q": "shop friday"})) == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "typed",
+    ["35202-1234567-1", "3520212345671", "35202 1234567 1", "۳۵۲۰۲-۱۲۳۴۵۶۷-۱"],  # noqa: RUF001  # Urdu digits on purpose
+)
+def test_it_finds_a_case_by_cnic_however_it_is_typed(
+    world: World, cases: dict[str, Case], client_for: Callable[..., Client], typed: str
+) -> None:
+    response = client_for(world.intake_officer).get(URL, {"q": typed})
+
+    assert references_on(response) == [cases["lahore"].reference]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("typed", ["0300-1234567", "+92 300 1234567", "03001234567"])
+def test_it_finds_a_case_by_phone(
+    world: World, cases: dict[str, Case], client_for: Callable[..., Client], typed: str
+) -> None:
+    response = client_for(world.intake_officer).get(URL, {"q": typed})
+
+    assert references_on(response) == [cases["lahore"].reference]
+
+
+@pytest.mark.django_db
+def test_a_landline_finds_its_case(
+    world: World, cases: dict[str, Case], client_for: Callable[..., Client]
+) -> None:
+    response = client_for(world.intake_officer).get(URL, {"q": "(042) 3576 1234"})
+
+    assert references_on(response) == [cases["other"].reference]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("typed", ["Muhammad Maseeh", "mohammad masih", "Masih", "Mohd"])
+def test_it_finds_a_case_by_name_in_its_common_spellings(
+    world: World, cases: dict[str, Case], client_for: Callable[..., Client], typed: str
+) -> None:
+    response = client_for(world.intake_officer).get(URL, {"q": typed})
+
+    assert references_on(response) == [cases["lahore"].reference]
+
+
+@pytest.mark.django_db
+def test_every_name_token_must_match(
+    world: World, cases: dict[str, Case], client_for: Callable[..., Client]
+) -> None:
+    response = client_for(world.intake_officer).get(URL, {"q": "Muhammad Bibi"})
+
+    assert references_on(response) == []
+    assert "No case you may see matches this search." in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("typed", ["PB-FSD-2026-000001", CNIC, PHONE, "Muhammad Maseeh"])
+def test_a_search_never_finds_cases_outside_the_users_scope(
+    world: World, cases: dict[str, Case], client_for: Callable[..., Client], typed: str
+) -> None:
+    query = cases["faisalabad"].reference if typed.startswith("PB-") else typed
+
+    intake = references_on(client_for(world.intake_officer).get(URL, {"q": query}))
+    outsider = references_on(client_for(world.outsider).get(URL, {"q": query}))
+
+    assert cases["faisalabad"].reference not in intake
+    assert outsider == [cases["faisalabad"].reference]
+
+
+@pytest.mark.django_db
+def test_a_search_combines_with_the_filters(
+    world: World, cases: dict[str, Case], client_for: Callable[..., Client]
+) -> None:
+    client = client_for(world.provincial_officer)
+
+    both = references_on(client.get(URL, {"q": CNIC}))
+    lahore_only = references_on(client.get(URL, {"q": CNIC, "place": "PK617"}))
+
+    assert set(both) == {cases["lahore"].reference, cases["faisalabad"].reference}
+    assert lahore_only == [cases["lahore"].reference]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("typed", "kind"), [(CNIC, "cnic"), ("0300-1234567", "phone"), ("Maseeh", "name")]
+)
+def test_each_identifier_search_is_audited_without_the_query(
+    world: World,
+    cases: dict[str, Case],
+    client_for: Callable[..., Client],
+    typed: str,
+    kind: str,
+) -> None:
+    client_for(world.intake_officer).get(URL, {"q": typed})
+
+    event = AuditEvent.objects.get(action="cases.identity_search")
+    assert event.detail == {"kind": kind}
+    assert event.actor_id == world.intake_officer.pk
+    assert typed not in str(event.detail)
+
+
+@pytest.mark.django_db
+def test_the_list_without_a_search_is_not_audited(
+    world: World, cases: dict[str, Case], client_for: Callable[..., Client]
+) -> None:
+    client_for(world.intake_officer).get(URL, {"status": "received"})
+
+    assert not AuditEvent.objects.filter(action="cases.identity_search").exists()
