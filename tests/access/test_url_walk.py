@@ -82,6 +82,8 @@ SAMPLE_KWARGS: dict[str, Callable[[World], dict[str, str]]] = {
 OBJECT_AUDIENCE: dict[str, set[str]] = {
     # Only provincial officers can see the record without its identity and so break the glass.
     "access:break_glass_request": {"provincial_officer"},
+    # Correcting identity needs both sight of it and the right to act on the case.
+    "cases:person_edit": {"case_officer", "supervisor"},
 }
 
 # Pages that answer signed-in visitors with something other than 200 by design.
