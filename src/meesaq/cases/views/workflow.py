@@ -44,6 +44,9 @@ def _transition_option(row: TransitionRow, case: Case) -> dict[str, Any]:
     form = TransitionForm(
         initial={"to_status": row.to_status}, auto_id=f"id_{case.pk}_{row.to_status}_%s"
     )
+    for name in row.requires:
+        # Shown as required (and marked so for the browser); the service checks it again.
+        form.fields[name].required = True
     return {
         "to_status": row.to_status,
         "label": row.label,
