@@ -288,6 +288,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 MEDIA_ROOT = Path(env_str("MEESAQ_MEDIA_DIR", str(VAR_DIR / "files")))
+MEESAQ_MAX_UPLOAD_MB = env_int("MEESAQ_MAX_UPLOAD_MB", 20)
+# Keep uploads in memory up to the limit, so unencrypted files never touch a temporary folder.
+FILE_UPLOAD_MAX_MEMORY_SIZE = (MEESAQ_MAX_UPLOAD_MB + 1) * 1024 * 1024
 
 # --- Email and SMS ----------------------------------------------------------------------------
 EMAIL_BACKEND = env_str(

@@ -84,6 +84,8 @@ OBJECT_AUDIENCE: dict[str, set[str]] = {
     "access:break_glass_request": {"provincial_officer"},
     # Correcting identity needs both sight of it and the right to act on the case.
     "cases:person_edit": {"case_officer", "supervisor"},
+    # Files often identify people: downloads need sight of the case's identities.
+    "cases:attachment_download": {"intake_officer", "case_officer", "supervisor"},
 }
 
 # Pages that answer signed-in visitors with something other than 200 by design.

@@ -24,13 +24,12 @@ from meesaq.crypto.keyring import CryptoError
 if TYPE_CHECKING:
     from meesaq.accounts.models import User
 
-DEFAULT_MAX_UPLOAD_MB = 20
 NAME_MAX = 120
 
 
 def max_upload_bytes() -> int:
-    """Return the largest file accepted, from MEESAQ_MAX_UPLOAD_MB (20 MB unless set)."""
-    return int(getattr(settings, "MEESAQ_MAX_UPLOAD_MB", DEFAULT_MAX_UPLOAD_MB)) * 1024 * 1024
+    """Return the largest file accepted, from MEESAQ_MAX_UPLOAD_MB."""
+    return int(settings.MEESAQ_MAX_UPLOAD_MB) * 1024 * 1024
 
 
 def accepted_types_label() -> str:
