@@ -1,0 +1,97 @@
+"""The case page: the summary card, then each part's section (people, workflow, timeline, files)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import translation
+
+from meesaq.access import policy
+from meesaq.access.decorators import page
+from meesaq.access.services import identity_viewed
+from meesaq.cases.selectors.page import case_get_for_page, case_summary_rows
+
+if TYPE_CHECKING:
+    from meesaq.accounts.models import User
+    from meesaq.cases.models import Case
+
+# Context key → (module under meesaq.cases.views, function) of each part's section.
+SECTIONS = {
+    "people": ("people", "people_section"),
+    "workflow": ("workflow", "workflow_section"),
+    "timeline": ("actions", "timeline_section"),
+    "attachments": ("attachments", "attachments_section"),
+}
+
+
+def _section_function(module: str, function: str) -> Callable[..., dict[str, Any]] | None:
+    """Return a part's section function, or None while that part does not exist yet.
+
+    TEMPORARY: the parts are written in parallel; the lead removes this fallback (and imports
+    the four functions directly) once every part is integrated.
+    """
+    name = f"meesaq.cases.views.{module}"
+    try:
+        found = getattr(import_module(name), function, None)
+    except ModuleNotFoundError as error:
+        # Only the part's own module missing is expected; a broken import inside it is a bug.
+        if error.name != name:
+            raise
+        return None
+    return found if callable(found) else None
+
+
+def case_sections(*, request: HttpRequest, user: User, case: Case) -> dict[str, dict[str, Any]]:
+    """Return the context of each part's section that exists, under its key."""
+    sections: dict[str, dict[str, Any]] = {}
+    for key, (module, function) in SECTIONS.items():
+        section = _section_function(module, function)
+        if section is not None:
+            sections[key] = section(request=request, user=user, case=case)
+    return sections
+
+
+def _summary_pdf_links(reference: str) -> list[tuple[str, str, str]]:
+    """Return (language code, the language's own name, URL) of the summary PDF in each language."""
+    links = []
+    for code, own_name in (("en", "English"), ("ur", "اردو")):
+        with translation.override(code):
+            links.append(
+                (code, own_name, reverse("cases:summary_pdf", kwargs={"reference": reference}))
+            )
+    return links
+
+
+@page("cases.list")
+def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    """Show one case: its summary, and the sections of the parts that work on it."""
+    user = policy.acting_user(request)
+    case = case_get_for_page(user=user, reference=reference)
+    identity_visible = policy.may_see_identity(user, case)
+    break_glass_url = ""
+    if identity_visible:
+        identity_viewed(user=user, obj=case, request=request, channel="page")
+    elif policy.may_break_glass(user, case):
+        break_glass_url = (
+            reverse(
+                "access:break_glass_request",
+                kwargs={"object_type": case._meta.label_lower, "object_id": case.pk},
+            )
+            + "?"
+            + urlencode({"next": request.path})
+        )
+    context: dict[str, Any] = {
+        "case": case,
+        "rows": case_summary_rows(case=case, identity_visible=identity_visible),
+        "identity_visible": identity_visible,
+        "break_glass_url": break_glass_url,
+        "pdf_links": _summary_pdf_links(case.reference),
+    }
+    context.update(case_sections(request=request, user=user, case=case))
+    return render(request, "cases/detail.html", context)
