@@ -328,6 +328,8 @@ LOGGING = {
         # Axes names the username and address of every failure; the audit trail records
         # sign-in failures instead, without the typed name.
         "axes": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        # fontTools reports every font-subsetting step of the PDF writer at INFO.
+        "fontTools": {"level": "WARNING"},
     },
 }
 ADMINS: list[tuple[str, str]] = []

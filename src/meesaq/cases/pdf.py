@@ -9,14 +9,12 @@ English and in Roman Urdu, and gives the summary in English instead of printing 
 
 from __future__ import annotations
 
-import logging
 import re
 import shutil
 import subprocess
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -29,6 +27,7 @@ from meesaq.access import policy
 from meesaq.access.services import identity_viewed
 from meesaq.audit.services import audit_record
 from meesaq.cases.selectors import page as selectors
+from meesaq.cases.selectors.people import people_on_case
 
 if TYPE_CHECKING:
     from fpdf import FPDF
@@ -56,8 +55,6 @@ FONT_SUFFIXES = (".ttf", ".otf")
 ARABIC_NAME = re.compile(r"naskh|nastaliq|urdu|arabic", re.IGNORECASE)
 ARABIC_SCRIPT = re.compile(r"[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]+")
 FC_TIMEOUT_SECONDS = 5
-# fontTools logs every step of subsetting a font at INFO: one PDF would fill the log.
-logging.getLogger("fontTools").setLevel(logging.WARNING)
 
 # Printed when the Urdu PDF is asked for and no Arabic-script font is installed. Deliberately not
 # translated: the reader of this message has an Urdu interface but a server that cannot print it.
@@ -192,18 +189,7 @@ class PdfDocument:
 
 
 def _people_section(*, user: User, case: Case) -> tuple[PdfSection, list[models.Model]] | None:
-    """Return the people on the case, and the people whose identity it shows.
-
-    TEMPORARY fallback: the people part is written in parallel; while its selector is missing
-    the PDF has no people section. The lead imports ``people_on_case`` directly once integrated.
-    """
-    try:
-        people_selectors = import_module("meesaq.cases.selectors.people")
-    except ModuleNotFoundError:
-        return None
-    people_on_case = getattr(people_selectors, "people_on_case", None)
-    if people_on_case is None:
-        return None
+    """Return the people on the case, and the people whose identity it shows."""
     rows: list[tuple[str, str]] = []
     shown: list[models.Model] = []
     for entry in people_on_case(user=user, case=case):

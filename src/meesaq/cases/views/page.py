@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from importlib import import_module
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
@@ -16,45 +14,24 @@ from meesaq.access import policy
 from meesaq.access.decorators import page
 from meesaq.access.services import identity_viewed
 from meesaq.cases.selectors.page import case_get_for_page, case_summary_rows
+from meesaq.cases.views.actions import timeline_section
+from meesaq.cases.views.attachments import attachments_section
+from meesaq.cases.views.people import people_section
+from meesaq.cases.views.workflow import workflow_section
 
 if TYPE_CHECKING:
     from meesaq.accounts.models import User
     from meesaq.cases.models import Case
 
-# Context key → (module under meesaq.cases.views, function) of each part's section.
-SECTIONS = {
-    "people": ("people", "people_section"),
-    "workflow": ("workflow", "workflow_section"),
-    "timeline": ("actions", "timeline_section"),
-    "attachments": ("attachments", "attachments_section"),
-}
-
-
-def _section_function(module: str, function: str) -> Callable[..., dict[str, Any]] | None:
-    """Return a part's section function, or None while that part does not exist yet.
-
-    TEMPORARY: the parts are written in parallel; the lead removes this fallback (and imports
-    the four functions directly) once every part is integrated.
-    """
-    name = f"meesaq.cases.views.{module}"
-    try:
-        found = getattr(import_module(name), function, None)
-    except ModuleNotFoundError as error:
-        # Only the part's own module missing is expected; a broken import inside it is a bug.
-        if error.name != name:
-            raise
-        return None
-    return found if callable(found) else None
-
 
 def case_sections(*, request: HttpRequest, user: User, case: Case) -> dict[str, dict[str, Any]]:
-    """Return the context of each part's section that exists, under its key."""
-    sections: dict[str, dict[str, Any]] = {}
-    for key, (module, function) in SECTIONS.items():
-        section = _section_function(module, function)
-        if section is not None:
-            sections[key] = section(request=request, user=user, case=case)
-    return sections
+    """Return the context of each part's section, under the key its partial reads."""
+    return {
+        "people": people_section(request=request, user=user, case=case),
+        "workflow": workflow_section(request=request, user=user, case=case),
+        "timeline": timeline_section(request=request, user=user, case=case),
+        "attachments": attachments_section(request=request, user=user, case=case),
+    }
 
 
 def _summary_pdf_links(reference: str) -> list[tuple[str, str, str]]:
