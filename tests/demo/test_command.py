@@ -135,6 +135,7 @@ def test_running_twice_creates_nothing_new_and_prints_the_same_password(
         Membership.objects.count(),
     ) == counts
     assert printed_password(first) == printed_password(second)
+
     def accounts_table(output: str) -> list[str]:
         # The summary lines of each step differ (created / already in place); the logins don't.
         return [line for line in output.splitlines() if not line.startswith("Demo ")]
