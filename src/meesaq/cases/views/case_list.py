@@ -41,6 +41,9 @@ def case_list(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "sort": filters.sort,
             "searching": bool(filters.query.strip()),
+            "filtering": any(
+                request.GET.get(name) for name in form.fields if name not in {"q", "sort"}
+            ),
             "may_create": policy.may(user, "cases.create"),
         },
     )

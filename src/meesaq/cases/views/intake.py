@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from meesaq.access import policy
@@ -17,11 +17,7 @@ from meesaq.core.errors import MeesaqError
 
 def case_url(reference: str) -> str:
     """Return the case page's address (/<lang>/cases/<reference>/)."""
-    try:
-        return reverse("cases:detail", kwargs={"reference": reference})
-    except NoReverseMatch:
-        # The case page is its own part; its address is the list's plus the reference.
-        return f"{reverse('cases:list')}{reference}/"
+    return reverse("cases:detail", kwargs={"reference": reference})
 
 
 @page("cases.create")
