@@ -40,6 +40,11 @@ class CaseListForm(forms.Form):
     place = forms.ChoiceField(label=_("Place"), required=False)
     channel = forms.ChoiceField(label=_("Channel"), required=False, choices=[ANY, *Channel.choices])
     assigned = forms.ChoiceField(label=_("Case officer"), required=False)
+    overdue = forms.BooleanField(
+        label=_("Only cases waiting too long for a first action"),
+        required=False,
+        help_text=_("Urgent: 24 hours; high: 72 hours; normal: 7 days."),
+    )
     received_from = forms.DateField(
         label=_("Received from"),
         required=False,
@@ -89,6 +94,7 @@ class CaseListForm(forms.Form):
             place=unit_get(place) if place else None,
             channel=data.get("channel") or "",
             assigned=data.get("assigned") or "",
+            overdue=bool(data.get("overdue")),
             received_from=received_from,
             received_to=received_to,
             sort=data.get("sort") or "newest",

@@ -15,6 +15,7 @@ from django.utils import timezone
 from meesaq.access import policy
 from meesaq.access.roles import Role
 from meesaq.accounts.models import User
+from meesaq.cases.deadlines import overdue_q
 from meesaq.cases.models import Case, CasePerson, Person, PersonNameToken, Priority
 from meesaq.cases.references import REFERENCE
 from meesaq.core.errors import MeesaqError
@@ -54,6 +55,7 @@ class CaseFilters:
     channel: str = ""
     # "me", "none" (unassigned) or a user's id.
     assigned: str = ""
+    overdue: bool = False
     received_from: date | None = None
     received_to: date | None = None
     sort: str = "newest"
@@ -162,6 +164,8 @@ def _filter(queryset: QuerySet[Case], filters: CaseFilters, user: User) -> Query
         queryset = queryset.filter(assigned_to__isnull=True)
     elif filters.assigned.isdigit():
         queryset = queryset.filter(assigned_to__pk=int(filters.assigned))
+    if filters.overdue:
+        queryset = queryset.filter(overdue_q(now=timezone.now()))
     if filters.received_from is not None:
         queryset = queryset.filter(received_at__gte=_day_start(filters.received_from))
     if filters.received_to is not None:
