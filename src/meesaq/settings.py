@@ -124,6 +124,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "axes",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "meesaq.core",
     "meesaq.geo",
     "meesaq.accounts",
@@ -133,7 +135,14 @@ INSTALLED_APPS = [
     "meesaq.audit",
     "meesaq.demo",
     "meesaq.cases",
+    "meesaq.notifications",
+    "meesaq.referrals",
+    "meesaq.sla",
 ]
+
+# Background work: Django's tasks API (the django-tasks backport) with a database-backed queue,
+# so it runs on SQLite and PostgreSQL with no other server. `meesaq worker` runs the jobs.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

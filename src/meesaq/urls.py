@@ -21,6 +21,9 @@ urlpatterns += i18n_patterns(
     path("access/", include("meesaq.access.urls")),
     path("audit/", include("meesaq.audit.urls")),
     path("cases/", include("meesaq.cases.urls")),
+    path("referrals/", include("meesaq.referrals.urls")),
+    path("notifications/", include("meesaq.notifications.urls")),
+    path("deadlines/", include("meesaq.sla.urls")),
     prefix_default_language=True,
 )
 

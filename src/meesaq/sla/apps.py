@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SlaConfig(AppConfig):
+    name = "meesaq.sla"
+    label = "sla"
