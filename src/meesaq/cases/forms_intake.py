@@ -157,6 +157,13 @@ class IntakeForm(forms.Form):
     risk_displacement = forms.BooleanField(
         label=_("People have been displaced or must leave"), required=False
     )
+    # Only to look for earlier cases of the same person; never saved with the case.
+    check_cnic = forms.CharField(label=_("Complainant's CNIC"), max_length=20, required=False)
+    check_phone = forms.CharField(label=_("Complainant's phone"), max_length=20, required=False)
+    check_name = forms.CharField(label=_("Complainant's name"), max_length=150, required=False)
+    confirm_new = forms.BooleanField(
+        label=_("This is a new complaint, not one of the cases shown"), required=False
+    )
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -183,6 +190,9 @@ class IntakeForm(forms.Form):
         self.fields["narrative"].widget.attrs["dir"] = "auto"
         self.fields["title"].widget.attrs["dir"] = "auto"
         self.fields["place"].widget.attrs["dir"] = "auto"
+        self.fields["check_name"].widget.attrs["dir"] = "auto"
+        for name in ("check_cnic", "check_phone", "check_name"):
+            self.fields[name].widget.attrs["autocomplete"] = "off"
 
     @property
     def categories(self) -> list[Category]:

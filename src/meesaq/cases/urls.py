@@ -11,4 +11,5 @@ urlpatterns = [
     path("", include("meesaq.cases.urls_people")),
     path("", include("meesaq.cases.urls_workflow")),
     path("", include("meesaq.cases.urls_taxonomy")),
+    path("", include("meesaq.cases.urls_feedback")),
 ]

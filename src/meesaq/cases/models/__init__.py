@@ -9,6 +9,11 @@ from meesaq.cases.models.case import (
     ReferenceCounter,
     Status,
 )
+from meesaq.cases.models.feedback import (
+    ComplainantFeedback,
+    FeedbackAnswer,
+    FeedbackChannel,
+)
 from meesaq.cases.models.people import (
     AgeBand,
     CasePerson,
@@ -31,7 +36,10 @@ __all__ = [
     "CaseTransition",
     "Category",
     "Channel",
+    "ComplainantFeedback",
     "Faith",
+    "FeedbackAnswer",
+    "FeedbackChannel",
     "Gender",
     "GroupKind",
     "Outcome",

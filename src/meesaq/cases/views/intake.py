@@ -1,6 +1,8 @@
-"""The intake page: staff record a new complaint."""
+"""The intake page: staff record a new complaint, after a look at likely duplicates."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -11,6 +13,7 @@ from django.utils.translation import gettext as _
 from meesaq.access import policy
 from meesaq.access.decorators import page
 from meesaq.cases.forms_intake import IntakeForm, add_service_error
+from meesaq.cases.selectors.duplicates import duplicate_candidates
 from meesaq.cases.services.intake import case_register_intake
 from meesaq.core.errors import MeesaqError
 
@@ -22,11 +25,27 @@ def case_url(reference: str) -> str:
 
 @page("cases.create")
 def case_intake(request: HttpRequest) -> HttpResponse:
-    """Show the intake form and register the case it describes."""
+    """Show the intake form, propose likely duplicates, and register the case it describes."""
     actor = policy.acting_user(request)
     form = IntakeForm(request.POST or None, user=actor)
+    context: dict[str, Any] = {"form": form, "candidates": []}
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        if not data["confirm_new"]:
+            candidates = duplicate_candidates(
+                user=actor,
+                district=data["district"],
+                category=data["category"],
+                incident_on=data["incident_on"],
+                received_at=data["received_at"],
+                cnic=data["check_cnic"],
+                phone=data["check_phone"],
+                full_name=data["check_name"],
+            )
+            if candidates:
+                # Nothing is saved: the same form comes back, every value kept, with the cases.
+                context["candidates"] = candidates
+                return render(request, "cases/intake.html", context)
         try:
             case = case_register_intake(
                 actor=actor,
@@ -62,4 +81,4 @@ def case_intake(request: HttpRequest) -> HttpResponse:
                 _("The case was registered as %(reference)s.") % {"reference": case.reference},
             )
             return redirect(case_url(case.reference))
-    return render(request, "cases/intake.html", {"form": form})
+    return render(request, "cases/intake.html", context)
