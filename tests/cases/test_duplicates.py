@@ -126,14 +126,10 @@ def test_the_intake_page_shows_the_candidates_and_saves_nothing_yet(
     assert Case.objects.count() == 1
 
 
-def test_the_candidates_show_no_identity(
-    world: World, client_for: Callable[[Any], Client]
-) -> None:
+def test_the_candidates_show_no_identity(world: World, client_for: Callable[[Any], Client]) -> None:
     earlier = make_case(organisation=world.lahore_centre, incident_on=INCIDENT)
     add_person(earlier, full_name="Yousaf Gill", cnic="35202-1234567-1")
-    response = client_for(world.intake_officer).post(
-        URL, form_data(check_cnic="35202-1234567-1")
-    )
+    response = client_for(world.intake_officer).post(URL, form_data(check_cnic="35202-1234567-1"))
     page = response.content.decode()
     assert earlier.reference in page
     assert "Yousaf Gill" not in page
