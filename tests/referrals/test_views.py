@@ -1,0 +1,156 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from meesaq.accounts.models import User
+from meesaq.audit.models import AuditEvent
+from meesaq.referrals.models import Referral, ReferralStatus, Transfer, TransferStatus
+from tests.cases.factories import make_case
+from tests.personas import World
+from tests.referrals.factories import consenting_case, refer_to_ngo
+
+pytestmark = pytest.mark.django_db
+ClientFor = Callable[[User], Client]
+
+
+def _detail(referral: Referral) -> str:
+    return reverse("referrals:detail", kwargs={"referral_id": referral.pk})
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(world: World) -> None:
+    referral = refer_to_ngo(world)
+    for url in (reverse("referrals:list"), _detail(referral)):
+        response = Client().get(url)
+        assert response.status_code == 302
+        assert "/account/sign-in/" in response["Location"]
+
+
+def test_the_partner_sees_the_referral_with_only_its_shared_fields(
+    world: World, client_for: ClientFor
+) -> None:
+    referral = refer_to_ngo(world, shared_fields=["title"])
+    response = client_for(world.partner_caseworker).get(_detail(referral))
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "Threats at the church gate" in text
+    assert "Shamim" not in text
+    assert "Accept" in text
+    listing = client_for(world.partner_caseworker).get(reverse("referrals:list"))
+    assert str(referral) in listing.content.decode()
+
+
+def test_shown_identity_is_audited(world: World, client_for: ClientFor) -> None:
+    referral = refer_to_ngo(world, shared_fields=["people"])
+    response = client_for(world.partner_caseworker).get(_detail(referral))
+    assert "Shamim Masih" in response.content.decode()
+    assert AuditEvent.objects.filter(
+        action="identity.viewed", actor_id=world.partner_caseworker.pk
+    ).exists()
+
+
+def test_outsiders_and_wrong_roles_get_404(world: World, client_for: ClientFor) -> None:
+    referral = refer_to_ngo(world)
+    for user in (world.outsider, world.programme_coordinator):
+        assert client_for(user).get(_detail(referral)).status_code == 404
+    for user in (world.analyst, world.administrator):
+        assert client_for(user).get(reverse("referrals:list")).status_code == 404
+    step = reverse("referrals:step", kwargs={"referral_id": referral.pk})
+    assert client_for(world.outsider).post(step, {"step": "accept"}).status_code == 404
+    case_url = reverse("referrals:create", kwargs={"reference": referral.case.reference})
+    assert client_for(world.partner_caseworker).post(case_url, {}).status_code == 404
+
+
+def test_the_walk_through_refer_return_answer_accept_complete(
+    world: World, client_for: ClientFor
+) -> None:
+    case = consenting_case(world)
+    officer = client_for(world.case_officer)
+    response = officer.post(
+        reverse("referrals:create", kwargs={"reference": case.reference}),
+        {
+            "to_organisation": world.lahore_ngo.pk,
+            "reason": "Legal aid",
+            "shared_fields": ["title", "narrative"],
+        },
+    )
+    referral = Referral.objects.get(case=case)
+    assert response.status_code == 302
+    assert response["Location"] == _detail(referral)
+    step = reverse("referrals:step", kwargs={"referral_id": referral.pk})
+    partner = client_for(world.partner_caseworker)
+    partner.post(step, {"step": "request_info", "text": "Which court?"})
+    officer.post(step, {"step": "answer", "text": "Sessions court"})
+    partner.post(step, {"step": "accept"})
+    partner.post(step, {"step": "record_service", "text": "Lawyer", "on": "2026-01-05"})
+    partner.post(step, {"step": "complete", "text": "Bail granted"})
+    referral.refresh_from_db()
+    assert referral.status == ReferralStatus.COMPLETED
+    assert referral.events.count() == 6
+    page = officer.get(_detail(referral)).content.decode()
+    assert "Which court?" in page
+    assert "Bail granted" in page
+
+
+def test_a_refused_step_is_shown_as_a_message(world: World, client_for: ClientFor) -> None:
+    referral = refer_to_ngo(world)
+    step = reverse("referrals:step", kwargs={"referral_id": referral.pk})
+    response = client_for(world.case_officer).post(step, {"step": "accept"}, follow=True)
+    assert "Your role cannot take this step." in response.content.decode()
+    referral.refresh_from_db()
+    assert referral.status == ReferralStatus.SENT
+
+
+def test_a_supervisor_requests_and_the_receiver_accepts_a_transfer(
+    world: World, client_for: ClientFor
+) -> None:
+    case = make_case(organisation=world.lahore_centre)
+    response = client_for(world.supervisor).post(
+        reverse("referrals:transfer_request", kwargs={"reference": case.reference}),
+        {"to_organisation": world.faisalabad_centre.pk, "reason": "Happened there"},
+    )
+    assert response.status_code == 302
+    transfer = Transfer.objects.get(case=case)
+    decide = reverse("referrals:transfer_decide", kwargs={"transfer_id": transfer.pk})
+    listing = client_for(world.outsider).get(reverse("referrals:list") + "?tab=transfers")
+    assert case.reference in listing.content.decode()
+    assert client_for(world.partner_caseworker).post(decide, {}).status_code == 404
+    client_for(world.outsider).post(decide, {"decision": "accept"})
+    transfer.refresh_from_db()
+    assert transfer.status == TransferStatus.ACCEPTED
+
+
+def test_the_list_filters_overdue_referrals(world: World, client_for: ClientFor) -> None:
+    import time_machine
+    from django.utils import timezone
+
+    with time_machine.travel(timezone.now() - timedelta(days=3), tick=False):
+        late = refer_to_ngo(world)
+    fresh = refer_to_ngo(world, shared_fields=["title"])
+    response = client_for(world.partner_caseworker).get(
+        reverse("referrals:list") + "?tab=incoming&overdue=on"
+    )
+    text = response.content.decode()
+    assert _detail(late) in text
+    assert _detail(fresh) not in text
+
+
+def test_the_case_section_offers_forms_by_role_and_shows_the_chain(world: World) -> None:
+    from django.test import RequestFactory
+
+    from meesaq.referrals.views import referrals_section
+
+    referral = refer_to_ngo(world)
+    request = RequestFactory().get("/")
+    officer = referrals_section(request=request, user=world.case_officer, case=referral.case)
+    assert officer["refer_form"] is not None
+    assert officer["transfer_form"] is None
+    assert officer["chains"][0][0].referral == referral
+    supervisor = referrals_section(request=request, user=world.supervisor, case=referral.case)
+    assert supervisor["transfer_form"] is not None
+    intake = referrals_section(request=request, user=world.intake_officer, case=referral.case)
+    assert intake["refer_form"] is None
