@@ -33,3 +33,33 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.recipient_id}:{self.event}"
+
+
+class Channel(models.TextChoices):
+    IN_APP = "in_app", _("In the application")
+    EMAIL = "email", _("Email")
+    SMS = "sms", _("SMS")
+
+
+class MessageTemplate(models.Model):
+    """The words of one event's message on one channel, in English and Urdu, set by administrators.
+
+    Texts use ``{name}`` placeholders filled from the parameters the sending module gives.
+    """
+
+    event = models.CharField(_("event"), max_length=64)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    text_en = models.TextField(_("text in English"), max_length=600)
+    text_ur = models.TextField(_("text in Urdu"), max_length=600)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["event", "channel"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "channel"], name="notif_template_unique")
+        ]
+        verbose_name = _("message template")
+        verbose_name_plural = _("message templates")
+
+    def __str__(self) -> str:
+        return f"{self.event}:{self.channel}"

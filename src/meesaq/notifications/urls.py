@@ -1,5 +1,7 @@
-from django.urls import URLPattern
+from django.urls import path
+
+from meesaq.notifications import views
 
 app_name = "notifications"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns = [path("", views.notification_list, name="list")]
