@@ -74,3 +74,32 @@ def test_the_list_filters_overdue_cases(world: World, client_for: Callable[..., 
     body = client_for(world.supervisor).get("/en/cases/", {"overdue": "on"}).content.decode()
     assert late.reference in body
     assert fresh.reference not in body
+
+
+def test_the_list_uses_computed_working_day_deadlines(
+    world: World, client_for: Callable[..., Client]
+) -> None:
+    from datetime import datetime
+
+    from meesaq.sla.calendar import KARACHI
+    from meesaq.sla.models import ContactResult
+    from meesaq.sla.services import deadlines_refresh, first_contact_record
+
+    friday = datetime(2025, 1, 10, 16, 0, tzinfo=KARACHI)
+    case = make_case(
+        organisation=world.lahore_centre,
+        priority=Priority.URGENT,
+        received_at=friday,
+        title="Friday urgent case",
+    )
+    deadlines_refresh(case, now=friday)
+    with time_machine.travel(datetime(2025, 1, 12, 18, 0, tzinfo=KARACHI), tick=False):
+        # Sunday evening: 50 clock hours later, but only one office hour has passed.
+        body = client_for(world.supervisor).get("/en/cases/", {"overdue": "on"}).content.decode()
+        assert case.reference not in body
+    with time_machine.travel(datetime(2025, 1, 13, 17, 0, tzinfo=KARACHI), tick=False):
+        first_contact_record(user=world.case_officer, case=case, result=ContactResult.REACHED)
+    with time_machine.travel(datetime(2025, 1, 13, 17, 30, tzinfo=KARACHI), tick=False):
+        # The call-back was made; the first action (one working day: Monday 16:00) is late.
+        body = client_for(world.supervisor).get("/en/cases/", {"overdue": "on"}).content.decode()
+        assert case.reference in body

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from meesaq.access.roles import Role
 from meesaq.audit.models import AuditEvent
-from meesaq.cases.models import Priority
+from meesaq.cases.models import Case, Priority
 from meesaq.geo.models import AdminUnit, Level
 from meesaq.notifications.models import Notification
 from meesaq.orgs.models import OrganisationKind
@@ -31,7 +31,7 @@ def at(month: int, day: int, hour: int = 10) -> datetime:
     return datetime(2025, month, day, hour, 0, tzinfo=KARACHI)
 
 
-def late_urgent_case(world: World) -> object:
+def late_urgent_case(world: World) -> Case:
     case = make_case(organisation=world.lahore_centre, priority=Priority.URGENT, received_at=MONDAY)
     deadlines_refresh(case, now=MONDAY)
     return case
@@ -45,9 +45,9 @@ def test_a_missed_deadline_goes_to_the_district_supervisors_once(world: World) -
     assert (escalation.level, escalation.reason) == (EscalationLevel.DISTRICT, "first_contact")
     notes = Notification.objects.filter(event="sla.escalated")
     assert [note.recipient for note in notes] == [world.supervisor]
-    assert case.reference in notes[0].text_en  # type: ignore[attr-defined]
+    assert case.reference in notes[0].text_en
     assert "Shamim" not in notes[0].text_en
-    assert AuditEvent.objects.filter(action="sla.escalated", object_id=str(case.pk)).exists()  # type: ignore[attr-defined]
+    assert AuditEvent.objects.filter(action="sla.escalated", object_id=str(case.pk)).exists()
     deadlines_check(at(1, 14, 13))
     assert Escalation.objects.filter(case=case).count() == 1
 
