@@ -27,7 +27,7 @@ def _computed(case: Case) -> object | None:
     from meesaq.sla.models import CaseDeadlines
 
     try:
-        row: object = case.deadlines  # type: ignore[attr-defined]  # reverse one-to-one from sla
+        row: object = case.deadlines  # reverse one-to-one from sla
         return row
     except CaseDeadlines.DoesNotExist:
         return None

@@ -138,17 +138,17 @@ def case_clocks(*, case: Case, now: datetime | None = None) -> list[Clock]:
 
 def case_contacts(*, case: Case) -> QuerySet[FirstContact]:
     """Return the call-backs recorded on a case, oldest first."""
-    return case.contacts.select_related("by").order_by("at", "id")  # type: ignore[attr-defined, no-any-return]
+    return case.contacts.select_related("by").order_by("at", "id")
 
 
 def case_escalations(*, case: Case) -> QuerySet[Escalation]:
     """Return the case's escalations, oldest first."""
-    return case.escalations.order_by("at", "id")  # type: ignore[attr-defined, no-any-return]
+    return case.escalations.order_by("at", "id")
 
 
 def is_following(*, user: User, case: Case) -> bool:
     """Say whether the user follows the case."""
-    return bool(case.subscriptions.filter(user=user).exists())  # type: ignore[attr-defined]
+    return bool(case.subscriptions.filter(user=user).exists())
 
 
 @dataclass(frozen=True)

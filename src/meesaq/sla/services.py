@@ -81,7 +81,7 @@ def deadlines_refresh(
         stage_due = calendar.add_day_hours(stage_started_at, durations.first_action_hours)
     else:
         stage_due = calendar.add_working_days(stage_started_at, durations.stage_days)
-    contact = case.contacts.order_by("at").first()  # type: ignore[attr-defined]
+    contact = case.contacts.order_by("at").first()
     row = row or CaseDeadlines(case=case)
     row.first_contact_due = calendar.add_working_hours(
         case.received_at, durations.first_contact_hours
@@ -309,8 +309,6 @@ def case_followers(case: Case) -> list[User]:
     """Return the active followers of a case who may still see it (for status notifications)."""
     followers = [
         subscription.user
-        for subscription in case.subscriptions.select_related("user").filter(  # type: ignore[attr-defined]
-            user__is_active=True
-        )
+        for subscription in case.subscriptions.select_related("user").filter(user__is_active=True)
     ]
     return [user for user in followers if policy.scoped(user, Case).filter(pk=case.pk).exists()]
