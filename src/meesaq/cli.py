@@ -62,7 +62,7 @@ def _serve(args: list[str]) -> int:
     """Run gunicorn and, unless MEESAQ_RUN_WORKER is false, one job worker beside it."""
     from django.conf import settings
 
-    run_worker = bool(getattr(settings, "MEESAQ_RUN_WORKER", True))
+    run_worker = bool(settings.MEESAQ_RUN_WORKER)
     server_command = _gunicorn_command(args)
     host, port = server_command[server_command.index("--bind") + 1].rsplit(":", 1)
     print(f"Meesaq is serving at http://{host}:{port}/ ({settings.MODE} mode)", flush=True)

@@ -143,6 +143,8 @@ INSTALLED_APPS = [
 # Background work: Django's tasks API (the django-tasks backport) with a database-backed queue,
 # so it runs on SQLite and PostgreSQL with no other server. `meesaq worker` runs the jobs.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# `meesaq serve` starts one job worker beside the web server unless this is false.
+MEESAQ_RUN_WORKER = env_bool("MEESAQ_RUN_WORKER", default=True)
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -319,6 +321,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 MEESAQ_SMS_BACKEND = env_str("MEESAQ_SMS_BACKEND", "console")
 MEESAQ_SMS_API_URL = env_str("MEESAQ_SMS_API_URL")
 MEESAQ_SMS_API_KEY = env_str("MEESAQ_SMS_API_KEY")
+
+# How many days after closure a dissatisfied complainant may ask to reopen the case.
+MEESAQ_FEEDBACK_REOPEN_DAYS = env_int("MEESAQ_FEEDBACK_REOPEN_DAYS", 30)
 
 # --- Demo -------------------------------------------------------------------------------------
 MEESAQ_DEMO_PASSWORD = env_str("MEESAQ_DEMO_PASSWORD")

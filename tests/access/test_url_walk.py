@@ -59,6 +59,32 @@ def _protected_record(world: World) -> ProtectedRecord:
     )
 
 
+def _referral_sample(world: World) -> dict[str, str]:
+    from meesaq.referrals.services import referral_create
+    from tests.cases.factories import make_case
+
+    case = make_case(organisation=world.lahore_centre, recorded_by=world.intake_officer)
+    referral = referral_create(
+        actor=world.case_officer,
+        case=case,
+        to_organisation=world.lahore_ngo,
+        reason="walk sample",
+        shared_fields=["title"],
+    )
+    return {"referral_id": str(referral.pk)}
+
+
+def _transfer_sample(world: World) -> dict[str, str]:
+    from meesaq.referrals.services import transfer_request
+    from tests.cases.factories import make_case
+
+    case = make_case(organisation=world.lahore_centre, recorded_by=world.intake_officer)
+    transfer = transfer_request(
+        actor=world.supervisor, case=case, to_organisation=world.faisalabad_centre, reason="walk"
+    )
+    return {"transfer_id": str(transfer.pk)}
+
+
 # Sample arguments for URLs that take them: each gets the world and returns the kwargs.
 SAMPLE_KWARGS: dict[str, Callable[[World], dict[str, str]]] = {
     "access:break_glass_request": lambda w: {
@@ -71,6 +97,10 @@ SAMPLE_KWARGS: dict[str, Callable[[World], dict[str, str]]] = {
     "geo:edit": lambda w: {"pcode": "PK617"},
     "accounts:user_detail": lambda w: {"pk": str(w.intake_officer.pk)},
     "cases:taxonomy_add": lambda w: {"kind": "categories"},
+    "referrals:detail": _referral_sample,
+    "referrals:step": _referral_sample,
+    "referrals:onward": _referral_sample,
+    "referrals:transfer_decide": _transfer_sample,
     "cases:taxonomy_edit": lambda w: {"kind": "categories", "code": "threats"},
     "accounts:set_password": lambda w: {
         "uidb64": urlsafe_base64_encode(force_bytes(w.intake_officer.pk)),
@@ -86,6 +116,26 @@ OBJECT_AUDIENCE: dict[str, set[str]] = {
     "cases:person_edit": {"case_officer", "supervisor"},
     # Files often identify people: downloads need sight of the case's identities.
     "cases:attachment_download": {"intake_officer", "case_officer", "supervisor"},
+    # A referral is seen by the referring organisation's case roles, supervisors in reach and
+    # the receiving organisation (here the NGO's partner caseworker).
+    **{
+        name: {
+            "intake_officer",
+            "case_officer",
+            "supervisor",
+            "provincial_officer",
+            "partner_caseworker",
+        }
+        for name in ("referrals:detail", "referrals:step", "referrals:onward")
+    },
+    # A transfer is seen by both sides: Lahore's case roles and Faisalabad's supervisor.
+    "referrals:transfer_decide": {
+        "intake_officer",
+        "case_officer",
+        "supervisor",
+        "provincial_officer",
+        "outsider",
+    },
 }
 
 # Pages that answer signed-in visitors with something other than 200 by design.

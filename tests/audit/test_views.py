@@ -170,8 +170,9 @@ def test_the_list_page_costs_the_same_few_queries_however_long_the_trail(
         audit_record(actor=world.supervisor, action="case.viewed", object_id=str(number))
     client = client_for(world.auditor)
 
-    # Session, user, second factor, grants, one page of events, and the session's save (3).
-    with django_assert_max_num_queries(8):
+    # Session, user, second factor, grants, the header's unread count, one page of events, and
+    # the session's save (3).
+    with django_assert_max_num_queries(9):
         response = client.get(LIST, {"action": "case."})
 
     assert rows(response.content) == 50

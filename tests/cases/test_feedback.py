@@ -206,7 +206,7 @@ def test_a_reopen_request_after_the_window_is_refused(world: World) -> None:
 
 
 def test_the_window_follows_the_setting(world: World, settings: Any) -> None:
-    settings.FEEDBACK_REOPEN_DAYS = 60
+    settings.MEESAQ_FEEDBACK_REOPEN_DAYS = 60
     case = _requested(world)
     feedback_record_answer(actor=world.case_officer, case=case, answer=FeedbackAnswer.NOT_SATISFIED)
     with time_machine.travel(NOW + timedelta(days=45), tick=False):

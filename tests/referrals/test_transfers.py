@@ -96,7 +96,6 @@ def test_declining_a_transfer_leaves_the_case_where_it_is(world: World) -> None:
     assert Case.objects.get(pk=transfer.case_id).organisation == world.lahore_centre
 
 
-@pytest.mark.xfail(reason="needs lead's access change", strict=True)
 def test_the_old_owner_keeps_read_access_after_a_transfer(world: World) -> None:
     transfer = _request(world)
     services.transfer_accept(actor=world.outsider, transfer=transfer)

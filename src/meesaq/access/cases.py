@@ -34,6 +34,19 @@ def case_reach_q(user: AnyUser, *, prefix: str = "") -> Q:
     )
     if policy.grants_with(user, {Role.CASE_OFFICER}):
         condition |= Q(**{f"{prefix}assigned_to": user.pk})
+    # The old owner of a transferred case keeps read access (scope only: acting and identity
+    # follow the current owner).
+    old_owners = sorted({grant.organisation_id for grant in policy.grants_with(user, CASE_ROLES)})
+    if old_owners:
+        from meesaq.referrals.models import Transfer
+
+        condition |= Q(
+            **{
+                f"{prefix}pk__in": Transfer.objects.filter(
+                    from_organisation__in=old_owners, status="accepted"
+                ).values("case_id")
+            }
+        )
     return condition
 
 

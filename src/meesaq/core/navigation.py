@@ -33,8 +33,11 @@ class NavItem:
 # Later modules add their entries here (cases, referrals, reports…), each with its access action.
 MENU: list[NavItem] = [
     NavItem(_("Home"), "core:home", policy.SIGNED_IN),
+    NavItem(_("My work"), "sla:queues", "cases.list"),
     NavItem(_("Cases"), "cases:list", "cases.list"),
     NavItem(_("New complaint"), "cases:intake", "cases.create"),
+    NavItem(_("Referrals"), "referrals:list", "referrals.list"),
+    NavItem(_("Notifications"), "notifications:list", policy.SIGNED_IN),
     NavItem(_("Organisations"), "orgs:list", policy.SIGNED_IN),
     NavItem(_("Break-glass reports"), "access:break_glass_list", "access.list_break_glass"),
     NavItem(_("Audit trail"), "audit:list", "audit.read"),

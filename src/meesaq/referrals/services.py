@@ -36,6 +36,7 @@ from meesaq.referrals.models import (
     Transfer,
     TransferStatus,
 )
+from meesaq.sla.services import deadlines_refresh
 
 TEXT_MAX = 2000
 REASON_MAX = 500
@@ -525,6 +526,8 @@ def transfer_accept(
         case.assigned_to = None
         case.full_clean()
         case.save()
+        # A new organisation restarts the stage clock (the resolution clock never restarts).
+        deadlines_refresh(case)
         now = timezone.now()
         locked.status = TransferStatus.ACCEPTED
         locked.decided_by = actor

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django_tasks import task
 
+from meesaq.core.tasks import periodic
 from meesaq.sla.services import deadlines_check
 
 
+# Every quarter of an hour: escalation levels are hours and days apart.
+@periodic(every=timedelta(minutes=15))
 @task()
 def check_deadlines() -> dict[str, int]:
     """Flag overdue cases and escalate them; return the counts."""

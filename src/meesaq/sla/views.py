@@ -5,11 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from meesaq.access import policy
 from meesaq.access.decorators import page
@@ -49,13 +48,29 @@ def queues(request: HttpRequest) -> HttpResponse:
     return render(request, "sla/queues.html", {"queues": selectors.work_queues(user=user)})
 
 
-@page("cases.list")
-@require_POST
-def contact_record(request: HttpRequest, reference: str) -> HttpResponseBase:
-    """Record a call-back to the complainant."""
+def _posted_case(
+    request: HttpRequest, reference: str, action: str
+) -> tuple[User, Case] | HttpResponseNotAllowed:
+    """Return the user and a case they may act on; a GET gets 405 only after that check.
+
+    Checking the case first answers 404 to those who cannot see it, never a 405 that would
+    confirm the reference exists.
+    """
     user = policy.acting_user(request)
     case = policy.get_scoped(user, Case, reference=reference)
-    policy.require(user, "sla.record_contact", case)
+    policy.require(user, action, case)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    return user, case
+
+
+@page("cases.list")
+def contact_record(request: HttpRequest, reference: str) -> HttpResponseBase:
+    """Record a call-back to the complainant."""
+    checked = _posted_case(request, reference, "sla.record_contact")
+    if isinstance(checked, HttpResponseNotAllowed):
+        return checked
+    user, case = checked
     form = FirstContactForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Please choose the result of the call and a valid time."))
@@ -76,23 +91,24 @@ def contact_record(request: HttpRequest, reference: str) -> HttpResponseBase:
 
 
 @page("cases.list")
-@require_POST
 def follow(request: HttpRequest, reference: str) -> HttpResponseBase:
     """Follow a case."""
-    user = policy.acting_user(request)
-    case = policy.get_scoped(user, Case, reference=reference)
-    policy.require(user, "sla.follow", case)
+    checked = _posted_case(request, reference, "sla.follow")
+    if isinstance(checked, HttpResponseNotAllowed):
+        return checked
+    user, case = checked
     services.case_follow(user=user, case=case, request=request)
     messages.success(request, _("You are following this case."))
     return redirect(_case_page(case))
 
 
 @page("cases.list")
-@require_POST
 def unfollow(request: HttpRequest, reference: str) -> HttpResponseBase:
     """Stop following a case."""
-    user = policy.acting_user(request)
-    case = policy.get_scoped(user, Case, reference=reference)
+    checked = _posted_case(request, reference, policy.SIGNED_IN)
+    if isinstance(checked, HttpResponseNotAllowed):
+        return checked
+    user, case = checked
     services.case_unfollow(user=user, case=case, request=request)
     messages.success(request, _("You no longer follow this case."))
     return redirect(_case_page(case))

@@ -33,9 +33,6 @@ if TYPE_CHECKING:
     from meesaq.accounts.models import User
     from meesaq.cases.models import Case
 
-# How long after closure a dissatisfied complainant may ask to reopen (settings may override it
-# with FEEDBACK_REOPEN_DAYS).
-REOPEN_WINDOW_DAYS = 30
 COMMENT_MAX = 2000
 # Answers after which the complainant may ask to reopen.
 DISSATISFIED = frozenset({FeedbackAnswer.NOT_SATISFIED, FeedbackAnswer.PARTLY})
@@ -74,7 +71,7 @@ STATUS_EXPLANATIONS = {
 
 def reopen_window() -> timedelta:
     """Return how long after closure a reopen may be asked for."""
-    return timedelta(days=int(getattr(settings, "FEEDBACK_REOPEN_DAYS", REOPEN_WINDOW_DAYS)))
+    return timedelta(days=int(settings.MEESAQ_FEEDBACK_REOPEN_DAYS))
 
 
 def closure_code(case: Case) -> str:

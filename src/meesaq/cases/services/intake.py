@@ -30,6 +30,7 @@ from meesaq.cases.selectors.intake import district_in_reach
 from meesaq.core.errors import MeesaqError
 from meesaq.geo.models import AdminUnit, Level
 from meesaq.orgs.models import Membership, Organisation
+from meesaq.sla.services import deadlines_refresh, urgent_case_alert
 
 # A clock on a phone or a PC may run a little ahead of the server's.
 CLOCK_SKEW = timedelta(minutes=5)
@@ -228,4 +229,8 @@ def case_register_intake(
                 "on_behalf": recorded_on_behalf,
             },
         )
+        deadlines_refresh(case)
+        if case.priority == Priority.URGENT:
+            # Urgent cases alert the supervisors the moment they are registered.
+            urgent_case_alert(case)
     return case

@@ -13,10 +13,12 @@ from meesaq.access import policy
 from meesaq.access.roles import Role
 from meesaq.audit.services import audit_record
 from meesaq.cases.models import Case, CaseTransition, Outcome, Priority, Status
+from meesaq.cases.services.feedback import feedback_request
 from meesaq.cases.workflow import ORIGINAL, OUTCOME, REASON, TransitionRow, rows_from
 from meesaq.cases.workflow import transition_row as table_row
 from meesaq.core.errors import MeesaqError
 from meesaq.orgs.models import Membership
+from meesaq.sla.services import deadlines_refresh
 
 if TYPE_CHECKING:
     from meesaq.accounts.models import User
@@ -134,6 +136,7 @@ def case_transition(
         if not policy.may(actor, row.action, locked):
             raise MeesaqError(_("Your role cannot take this step on this case."), code="forbidden")
         reason = _clean_reason(row, reason)
+        override = _check_open_referrals(actor=actor, case=locked, row=row, reason=reason)
         chosen_outcome = _clean_outcome(row, outcome)
         original = _original(actor=actor, case=locked, row=row, reference=original_reference)
 
@@ -179,10 +182,43 @@ def case_transition(
             detail["outcome"] = chosen_outcome.code
         if original is not None:
             detail["original"] = original.reference
+        if override:
+            detail["override_open_referrals"] = True
         audit_record(
             actor=actor, action="cases.transition", target=locked, request=request, detail=detail
         )
+        _after_transition(actor=actor, case=locked, row=row, request=request)
     return locked
+
+
+def _after_transition(
+    *, actor: User, case: Case, row: TransitionRow, request: HttpRequest | None
+) -> None:
+    """Restart the stage clock and, on closing, ask the complainant how it went."""
+    deadlines_refresh(case)
+    if row.to_status == Status.CLOSED:
+        feedback_request(case=case, actor=actor, request=request)
+
+
+def _check_open_referrals(*, actor: User, case: Case, row: TransitionRow, reason: str) -> bool:
+    """Refuse closing a case with an open referral, unless a supervisor gives a reason.
+
+    Returns True when the supervisor's override was used.
+    """
+    from meesaq.referrals.selectors import open_referrals_block_closure
+
+    if row.to_status != Status.CLOSED or not open_referrals_block_closure(case):
+        return False
+    if reason.strip() and policy.may(actor, "cases.supervise", case):
+        return True
+    raise MeesaqError(
+        _(
+            "This case still has an open referral: wait for it to end, or give a reason to "
+            "close it anyway."
+        ),
+        code="open_referrals",
+        fields={"reason": [_("Give the reason for closing with a referral open.")]},
+    )
 
 
 def available_transitions(*, user: User, case: Case) -> list[TransitionRow]:
@@ -286,6 +322,7 @@ def case_priority_change(
             setattr(locked, name, bool(value))
         locked.full_clean()
         locked.save(update_fields=["priority", "priority_reason", *RISK_FIELDS, "updated_at"])
+        deadlines_refresh(locked)
         audit_record(
             actor=actor,
             action="cases.priority_changed",

@@ -16,8 +16,12 @@ from meesaq.access.services import identity_viewed
 from meesaq.cases.selectors.page import case_get_for_page, case_summary_rows
 from meesaq.cases.views.actions import timeline_section
 from meesaq.cases.views.attachments import attachments_section
+from meesaq.cases.views.duplicates import duplicates_section
+from meesaq.cases.views.feedback import feedback_section
 from meesaq.cases.views.people import people_section
 from meesaq.cases.views.workflow import workflow_section
+from meesaq.referrals.views import referrals_section
+from meesaq.sla.views import sla_section
 
 if TYPE_CHECKING:
     from meesaq.accounts.models import User
@@ -31,6 +35,10 @@ def case_sections(*, request: HttpRequest, user: User, case: Case) -> dict[str, 
         "workflow": workflow_section(request=request, user=user, case=case),
         "timeline": timeline_section(request=request, user=user, case=case),
         "attachments": attachments_section(request=request, user=user, case=case),
+        "deadlines": sla_section(request=request, user=user, case=case),
+        "referrals": referrals_section(request=request, user=user, case=case),
+        "duplicates": duplicates_section(request=request, user=user, case=case),
+        "feedback": feedback_section(request=request, user=user, case=case),
     }
 
 
