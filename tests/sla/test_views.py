@@ -26,9 +26,11 @@ def test_anonymous_visitors_are_sent_to_sign_in(client: Client, world: World) ->
     assert response["Location"].startswith("/en/account/sign-in/")
 
 
-def test_roles_without_cases_get_404(world: World, client_for: Callable[..., Client]) -> None:
+def test_roles_without_cases_or_referrals_get_404(
+    world: World, client_for: Callable[..., Client]
+) -> None:
     assert client_for(world.analyst).get(QUEUES).status_code == 404
-    assert client_for(world.partner_caseworker).get(QUEUES).status_code == 404
+    assert client_for(world.administrator).get(QUEUES).status_code == 404
 
 
 def test_the_queues_show_overdue_and_approval_cases_within_reach(

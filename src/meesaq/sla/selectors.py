@@ -1,22 +1,34 @@
-"""Reads of the deadlines module: the on-time rate, a case's clocks, the work queues."""
+"""Reads of the deadlines module: the on-time rate, a case's clocks, the work queues (with
+"my referrals"), and the administrators' settings pages."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Final
 
+import holidays
 from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from meesaq.access import policy
 from meesaq.access.cases import SUPERVISORS
+from meesaq.access.referrals import RECEIVING_ROLES, organisations_with
 from meesaq.cases.deadlines import overdue_q
-from meesaq.cases.models import Case, Status
+from meesaq.cases.models import Case, Priority, Status
 from meesaq.cases.workflow import OPEN_STATUSES
+from meesaq.referrals.models import OPEN_REFERRAL_STATUSES, Referral, ReferralStatus
 from meesaq.sla.calendar import WorkingCalendar
-from meesaq.sla.models import CaseDeadlines, Deadline, Escalation, FirstContact
+from meesaq.sla.models import (
+    CaseDeadlines,
+    Deadline,
+    DeadlineRule,
+    Escalation,
+    FirstContact,
+    Holiday,
+)
 from meesaq.sla.services import overdue_deadlines
 
 if TYPE_CHECKING:
@@ -162,6 +174,51 @@ class Queues:
     supervision: list[Case]
     following: list[Case]
     is_supervisor: bool
+    works_on_cases: bool
+    referrals_in: list[QueuedReferral]
+    referrals_out: list[QueuedReferral]
+
+
+@dataclass(frozen=True)
+class QueuedReferral:
+    """A referral in "my referrals": the referral, the date that matters now, and lateness."""
+
+    referral: Referral
+    due: datetime
+    overdue: bool
+
+
+def _queued(queryset: QuerySet[Referral], now: datetime) -> list[QueuedReferral]:
+    rows = queryset.select_related("from_organisation", "to_organisation").order_by(
+        "created_at", "pk"
+    )[:QUEUE_LENGTH]
+    queued = []
+    for referral in rows:
+        waiting = referral.status == ReferralStatus.SENT
+        due = referral.acknowledge_by if waiting else referral.complete_by
+        # As referrals' overdue_q: a referral waiting for the referrer's answer is not late.
+        late = due < now and referral.status != ReferralStatus.INFO_REQUESTED
+        queued.append(QueuedReferral(referral=referral, due=due, overdue=late))
+    return queued
+
+
+def referral_queues(
+    *, user: User, now: datetime | None = None
+) -> tuple[list[QueuedReferral], list[QueuedReferral]]:
+    """Return "my referrals": incoming to the user's organisations, and the user's own outgoing.
+
+    Incoming: referrals to an organisation where the user acts on referrals, waiting for an
+    acknowledgement or being served. Outgoing: referrals the user sent that are still open.
+    Both within ``policy.scoped(user, Referral)``.
+    """
+    now = now or timezone.now()
+    visible = policy.scoped(user, Referral)
+    incoming = visible.filter(
+        to_organisation__in=organisations_with(user, RECEIVING_ROLES),
+        status__in=[ReferralStatus.SENT, ReferralStatus.ACCEPTED, ReferralStatus.IN_SERVICE],
+    )
+    outgoing = visible.filter(created_by=user, status__in=OPEN_REFERRAL_STATUSES)
+    return _queued(incoming, now), _queued(outgoing, now)
 
 
 def _list(queryset: QuerySet[Case], *order: str) -> list[Case]:
@@ -195,6 +252,7 @@ def work_queues(*, user: User, now: datetime | None = None) -> Queues:
         )
     )
     overdue = open_cases.filter(overdue_q(now=now))
+    referrals_in, referrals_out = referral_queues(user=user, now=now)
     return Queues(
         mine=_list(open_cases.filter(assigned_to=user), "received_at"),
         due_soon=_list(due_soon, "deadlines__stage_due"),
@@ -209,4 +267,55 @@ def work_queues(*, user: User, now: datetime | None = None) -> Queues:
         ),
         following=_list(visible.filter(subscriptions__user=user), "-received_at"),
         is_supervisor=bool(policy.grants_with(user, SUPERVISORS)),
+        works_on_cases=policy.may(user, "cases.list"),
+        referrals_in=referrals_in,
+        referrals_out=referrals_out,
     )
+
+
+# --- Administrators' settings ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PublicHoliday:
+    """A public holiday from the holidays package."""
+
+    day: date
+    name: str
+
+
+def public_holiday_list(*, today: date | None = None) -> list[PublicHoliday]:
+    """Return Pakistan's public holidays of this year and the next, named in the active language."""
+    today = today or timezone.localdate()
+    language = "ur_PK" if (get_language() or "").startswith("ur") else "en_PK"
+    days = holidays.country_holidays("PK", years=[today.year, today.year + 1], language=language)
+    return [PublicHoliday(day=day, name=str(name)) for day, name in sorted(days.items())]
+
+
+@dataclass(frozen=True)
+class RuleTable:
+    """The priority defaults and the category overrides."""
+
+    defaults: list[DeadlineRule]
+    overrides: list[DeadlineRule]
+
+
+def _priority_rank(rule: DeadlineRule) -> int:
+    values = list(Priority.values)
+    return values.index(rule.priority) if rule.priority in values else len(values)
+
+
+def deadline_rule_table() -> RuleTable:
+    """Return the rules: one default per priority, then the overrides by category."""
+    rules = list(DeadlineRule.objects.select_related("category"))
+    defaults = sorted((rule for rule in rules if rule.category_id is None), key=_priority_rank)
+    overrides = sorted(
+        (rule for rule in rules if rule.category is not None),
+        key=lambda rule: (rule.category.code if rule.category else "", _priority_rank(rule)),
+    )
+    return RuleTable(defaults=defaults, overrides=overrides)
+
+
+def added_holidays() -> QuerySet[Holiday]:
+    """Return the holidays administrators added, by date."""
+    return Holiday.objects.order_by("date")

@@ -7,7 +7,7 @@ from datetime import timedelta
 from django_tasks import task
 
 from meesaq.core.tasks import periodic
-from meesaq.sla.services import deadlines_check
+from meesaq.sla.services import deadlines_check, open_deadlines_recompute
 
 
 # Every quarter of an hour: escalation levels are hours and days apart.
@@ -21,3 +21,9 @@ def check_deadlines() -> dict[str, int]:
         "overdue": report.overdue,
         "escalations": report.escalations,
     }
+
+
+@task()
+def recompute_deadlines() -> dict[str, int]:
+    """Recompute every open case's due dates after the rules or the calendar changed."""
+    return {"cases": open_deadlines_recompute()}
