@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django.test import Client
 from django.urls import reverse
@@ -20,7 +21,7 @@ PHONE = "+923001234567"
 SMS_PATH = send_sms_task.module_path
 
 
-def _failed_sms() -> DBTaskResult:
+def _failed_sms() -> DBTaskResult[..., Any]:
     result = send_sms_task.enqueue(to=PHONE, text="Meesaq: PB-LHR-2026-000001", attempt=5)
     row = DBTaskResult.objects.get(pk=result.id)
     row.claim("worker-1")

@@ -194,8 +194,41 @@ def case_transition(
 def _after_transition(
     *, actor: User, case: Case, row: TransitionRow, request: HttpRequest | None
 ) -> None:
-    """Restart the stage clock and, on closing, ask the complainant how it went."""
+    """Restart the stage clock, tell the followers and, when the case is registered or closed,
+    the complainant (with consent); on closing, ask the complainant how it went."""
+    import logging
+
+    from django.urls import reverse
+    from django.utils import translation
+
+    from meesaq.notifications.services import message_complainant, notify
+    from meesaq.sla.services import case_followers
+
     deadlines_refresh(case)
+    status_word = Status(row.to_status).label
+    with translation.override("en"):
+        link = reverse("cases:detail", kwargs={"reference": case.reference})
+    notify(
+        recipients=[user for user in case_followers(case) if user.pk != actor.pk],
+        event="case.status_changed",
+        text=_("Case %(reference)s is now %(status)s."),
+        params={"reference": case.reference, "status": status_word},
+        link=link,
+        case=case,
+    )
+    if row.to_status in (Status.REGISTERED, Status.CLOSED):
+        language = "ur"
+        with translation.override(language):
+            params = {"reference": case.reference, "status": str(status_word)}
+        try:
+            message_complainant(
+                case=case, event="case.status_changed", params=params, language=language
+            )
+        except MeesaqError:
+            # No template for the event: the case moves on; staff still see the change.
+            logging.getLogger(__name__).warning(
+                "No complainant message for case.status_changed: template missing"
+            )
     if row.to_status == Status.CLOSED:
         feedback_request(case=case, actor=actor, request=request)
 
