@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import pytest
@@ -20,6 +21,8 @@ from django.utils.http import urlsafe_base64_encode
 from meesaq.access import policy
 from meesaq.access.decorators import declared_rule
 from meesaq.accounts.tokens import set_password_tokens
+from meesaq.notifications.models import MessageTemplate
+from meesaq.sla.models import DeadlineRule, Holiday
 from tests.personas import World
 from tests.testapp.models import ProtectedRecord
 
@@ -85,6 +88,12 @@ def _transfer_sample(world: World) -> dict[str, str]:
     return {"transfer_id": str(transfer.pk)}
 
 
+def _default_rule() -> DeadlineRule:
+    rule = DeadlineRule.objects.filter(category__isnull=True).order_by("pk").first()
+    assert rule is not None
+    return rule
+
+
 # Sample arguments for URLs that take them: each gets the world and returns the kwargs.
 SAMPLE_KWARGS: dict[str, Callable[[World], dict[str, str]]] = {
     "access:break_glass_request": lambda w: {
@@ -97,6 +106,18 @@ SAMPLE_KWARGS: dict[str, Callable[[World], dict[str, str]]] = {
     "geo:edit": lambda w: {"pcode": "PK617"},
     "accounts:user_detail": lambda w: {"pk": str(w.intake_officer.pk)},
     "cases:taxonomy_add": lambda w: {"kind": "categories"},
+    "notifications:template_edit": lambda w: {
+        "template_id": str(
+            MessageTemplate.objects.get(event="case.status_changed", channel="sms").pk
+        )
+    },
+    "sla:rule_edit": lambda w: {"rule_id": str(_default_rule().pk)},
+    "sla:rule_delete": lambda w: {"rule_id": str(_default_rule().pk)},
+    "sla:holiday_delete": lambda w: {
+        "holiday_id": str(
+            Holiday.objects.get_or_create(date=date(2031, 1, 2), defaults={"name_en": "walk"})[0].pk
+        )
+    },
     "referrals:detail": _referral_sample,
     "referrals:step": _referral_sample,
     "referrals:onward": _referral_sample,

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -12,6 +13,7 @@ from meesaq.notifications.models import Notification
 from meesaq.referrals import services
 from meesaq.referrals.models import EventKind, ReferralStatus
 from meesaq.referrals.selectors import open_referrals_block_closure
+from meesaq.sla.calendar import WorkingCalendar
 from tests.cases.factories import make_case
 from tests.personas import World
 from tests.referrals.factories import consenting_case, refer_to_ngo
@@ -28,7 +30,9 @@ def test_a_referral_gets_default_deadlines_an_event_an_audit_row_and_a_notice(
     assert referral.status == ReferralStatus.SENT
     assert referral.from_organisation == world.lahore_centre
     assert referral.acknowledge_by == now + timedelta(hours=48)
-    assert referral.complete_by == now + timedelta(days=30)
+    # Completion: the case's resolution target (normal priority: 60 working days).
+    assert referral.complete_by == WorkingCalendar.load().add_working_days(now, 60)
+    assert referral.complete_by > now + timedelta(days=84)
     assert list(referral.events.values_list("kind", flat=True)) == [EventKind.SENT]
     event = AuditEvent.objects.get(action="referrals.create", object_id=str(referral.pk))
     assert event.detail["to"] == "lhr-legal-aid-ngo"
@@ -130,7 +134,8 @@ def test_a_return_for_information_goes_back_to_sent_once_answered(world: World) 
         answered = services.referral_answer(
             actor=world.case_officer, referral=referral, answer="Sessions court"
         )
-        assert answered.acknowledge_by == timezone.now() + timedelta(hours=48)
+        # Thursday 09:00 plus 48 working hours (two working days) is Monday 09:00.
+        assert answered.acknowledge_by == datetime(2026, 3, 9, 9, tzinfo=ZoneInfo("Asia/Karachi"))
     assert answered.status == ReferralStatus.SENT
     assert Notification.objects.filter(
         recipient=world.partner_caseworker, text_en__contains="answered"

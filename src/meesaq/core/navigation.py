@@ -33,7 +33,7 @@ class NavItem:
 # Later modules add their entries here (cases, referrals, reports…), each with its access action.
 MENU: list[NavItem] = [
     NavItem(_("Home"), "core:home", policy.SIGNED_IN),
-    NavItem(_("My work"), "sla:queues", "cases.list"),
+    NavItem(_("My work"), "sla:queues", "sla.queues"),
     NavItem(_("Cases"), "cases:list", "cases.list"),
     NavItem(_("New complaint"), "cases:intake", "cases.create"),
     NavItem(_("Referrals"), "referrals:list", "referrals.list"),
@@ -44,6 +44,9 @@ MENU: list[NavItem] = [
     NavItem(_("Users"), "accounts:user_list", "users.manage"),
     NavItem(_("Places"), "geo:list", "geo.manage"),
     NavItem(_("Taxonomy"), "cases:taxonomy", "taxonomy.manage"),
+    NavItem(_("Deadline settings"), "sla:settings", "sla.manage"),
+    NavItem(_("Background jobs"), "notifications:jobs", "system.jobs"),
+    NavItem(_("Message templates"), "notifications:templates", "notifications.templates"),
     NavItem(_("My account"), "accounts:profile", policy.SIGNED_IN),
 ]
 

@@ -247,8 +247,8 @@ def referral_create(
             reason=reason,
             shared_fields=fields,
             identity_shared=identity,
-            acknowledge_by=acknowledge_due(sent_at=now),
-            complete_by=complete_due(sent_at=now),
+            acknowledge_by=acknowledge_due(sent_at=now, case=case),
+            complete_by=complete_due(sent_at=now, case=case),
             parent=parent,
             created_by=actor,
         )
@@ -324,7 +324,7 @@ def referral_step(
             locked.decline_reason = text[:REASON_MAX]
         if step == "answer":
             # Sent again: the receiving organisation gets a fresh acknowledgement window.
-            locked.acknowledge_by = acknowledge_due(sent_at=now)
+            locked.acknowledge_by = acknowledge_due(sent_at=now, case=locked.case)
         if step == "complete":
             locked.outcome = text
             locked.completed_at = now
