@@ -1,0 +1,51 @@
+"""Every write about deadlines: case clocks, escalation, call-backs, following, settings."""
+
+from meesaq.sla.services.administration import (
+    DURATION_MAX,
+    RULE_DURATIONS,
+    WEEKDAYS,
+    deadline_rule_delete,
+    deadline_rule_save,
+    holiday_add,
+    holiday_delete,
+    open_deadlines_recompute,
+    sla_settings_save,
+)
+from meesaq.sla.services.clocks import (
+    AWAITING_FIRST_ACTION,
+    ESCALATION_TEXT,
+    CheckReport,
+    case_follow,
+    case_followers,
+    case_unfollow,
+    deadlines_check,
+    deadlines_refresh,
+    escalation_recipients,
+    first_contact_record,
+    overdue_deadlines,
+    urgent_case_alert,
+)
+
+__all__ = [
+    "AWAITING_FIRST_ACTION",
+    "DURATION_MAX",
+    "ESCALATION_TEXT",
+    "RULE_DURATIONS",
+    "WEEKDAYS",
+    "CheckReport",
+    "case_follow",
+    "case_followers",
+    "case_unfollow",
+    "deadline_rule_delete",
+    "deadline_rule_save",
+    "deadlines_check",
+    "deadlines_refresh",
+    "escalation_recipients",
+    "first_contact_record",
+    "holiday_add",
+    "holiday_delete",
+    "open_deadlines_recompute",
+    "overdue_deadlines",
+    "sla_settings_save",
+    "urgent_case_alert",
+]
