@@ -2,12 +2,10 @@
 
 Each case has a title without names, a narrative (some in Urdu) about synthetic people from the
 demo's ``PeopleGenerator``, 1-3 people with encrypted identity and blind indexes, a status
-history that follows the workflow table step by step, 1-5 timeline entries, and, where the
-attachment store exists, a few small PDF files. The step runs once: when the demo organisations
+history that follows the workflow table step by step, 1-5 timeline entries, and a few small
+PDF files. The step runs once: when the demo organisations
 already have cases it creates nothing.
 """
-
-# Urdu sentences end with the Arabic full stop, which is this file's text, not a look-alike typo.
 
 from __future__ import annotations
 
@@ -15,7 +13,6 @@ import hashlib
 import random
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from importlib.util import find_spec
 from typing import Final
 
 from django.db import transaction
@@ -24,12 +21,19 @@ from django.utils.translation import gettext as _
 
 from meesaq.accounts.models import User
 from meesaq.audit.services import audit_record
-from meesaq.cases.demo_texts import (
+from meesaq.cases import storage
+from meesaq.cases.demo_data import (
+    AGE_BANDS,
+    FAITH_GROUPS,
     LAW_SECTIONS,
     NARRATIVE,
     NOTES,
+    PATHS,
     POLICE_STATIONS,
     REASONS,
+    RETURNED_PATH,
+    RISKY,
+    STATUS_MIX,
     TITLES,
     URDU_NARRATIVE,
     URDU_NOTE,
@@ -68,7 +72,6 @@ from meesaq.orgs.models import Organisation
 
 CASE_COUNT: Final = 300
 SEED: Final = 20_260_303
-HISTORY_DAYS: Final = 548  # about 18 months
 ATTACHMENT_SHARE: Final = 0.08
 URDU_SHARE: Final = 0.15
 MAX_PEOPLE: Final = 3
@@ -83,53 +86,9 @@ STAFF: Final = {
     "umk": (30, "", (), ""),
 }
 SINDH_DISTRICTS: Final = {"hyd", "thr", "umk"}
+
+
 # Status → (how many in 300, youngest and oldest age in days): recent cases are still early on.
-STATUS_MIX: Final[dict[str, tuple[int, int, int]]] = {
-    Status.RECEIVED: (30, 0, 25),
-    Status.REGISTERED: (35, 2, 60),
-    Status.IN_ACTION: (70, 5, 300),
-    Status.RESOLVED: (20, 20, 400),
-    Status.CLOSURE_REQUESTED: (15, 20, 400),
-    Status.CLOSED: (70, 40, HISTORY_DAYS),
-    Status.NOT_IN_MANDATE: (20, 1, HISTORY_DAYS),
-    Status.DUPLICATE: (10, 1, HISTORY_DAYS),
-    Status.WITHDRAWN: (15, 10, HISTORY_DAYS),
-    Status.REOPENED: (15, 60, HISTORY_DAYS),
-}
-S = Status
-# The status history each final status is reached by: every step is a row of the workflow table.
-PATHS: Final = {
-    S.RECEIVED: (S.RECEIVED,),
-    S.REGISTERED: (S.RECEIVED, S.REGISTERED),
-    S.IN_ACTION: (S.RECEIVED, S.REGISTERED, S.IN_ACTION),
-    S.RESOLVED: (S.RECEIVED, S.REGISTERED, S.IN_ACTION, S.RESOLVED),
-    S.CLOSURE_REQUESTED: (S.RECEIVED, S.REGISTERED, S.IN_ACTION, S.RESOLVED, S.CLOSURE_REQUESTED),
-    S.CLOSED: (S.RECEIVED, S.REGISTERED, S.IN_ACTION, S.RESOLVED, S.CLOSURE_REQUESTED, S.CLOSED),
-    S.NOT_IN_MANDATE: (S.RECEIVED, S.NOT_IN_MANDATE),
-    S.DUPLICATE: (S.RECEIVED, S.DUPLICATE),
-    S.WITHDRAWN: (S.RECEIVED, S.REGISTERED, S.IN_ACTION, S.WITHDRAWN),
-    S.REOPENED: (
-        *(S.RECEIVED, S.REGISTERED, S.IN_ACTION, S.RESOLVED, S.CLOSURE_REQUESTED, S.CLOSED),
-        S.REOPENED,
-    ),
-}
-# A closure returned for more action, for some of the cases in action.
-RETURNED_PATH: Final = (*PATHS[S.CLOSURE_REQUESTED], S.IN_ACTION)
-FAITH_GROUPS: Final = (("christian", 45), ("hindu", 30), ("ahmadi", 8), ("sikh", 5), ("other", 4))
-AGE_BANDS: Final = {"30-44": "30-49", "45-59": "50-64", "60+": "65+"}
-RISKY: Final = {
-    "threats": ("risk_threat_to_life",),
-    "abduction": ("risk_threat_to_life", "risk_child_involved"),
-    "forced_conversion": ("risk_child_involved",),
-    "forced_marriage": ("risk_child_involved",),
-    "blasphemy_mob": ("risk_mob_threat", "risk_threat_to_life", "risk_displacement"),
-    "worship_attack": ("risk_mob_threat",),
-    "physical_violence": ("risk_ongoing_violence",),
-    "sexual_violence": ("risk_ongoing_violence",),
-    "land_grabbing": ("risk_displacement",),
-}
-
-
 @dataclass
 class Staff:
     """Who works the cases of one demo district."""
@@ -255,10 +214,10 @@ class _Builder:
         staff = self.staff[short]
         officer = rng.choice(staff.officers) if staff.officers else None
         path = PATHS[Status(status)]
-        if status == S.IN_ACTION and self.chance(0.15):
+        if status == Status.IN_ACTION and self.chance(0.15):
             path = RETURNED_PATH
         # Supervisors assign an officer when they register a case.
-        assigned = officer if S.REGISTERED in path else None
+        assigned = officer if Status.REGISTERED in path else None
         risks = {name: self.chance(0.5) for name in RISKY.get(code, ())}
         if not risks:
             risks = {"risk_ongoing_violence": self.chance(0.1)}
@@ -349,34 +308,34 @@ class _Builder:
         offsets = sorted(rng.uniform(0, span) for _ in plan.path[1:])
         plan.times = [case.received_at] + [case.received_at + timedelta(seconds=s) for s in offsets]
         for status, at in zip(plan.path, plan.times, strict=True):
-            if status == S.IN_ACTION and case.first_action_at is None:
+            if status == Status.IN_ACTION and case.first_action_at is None:
                 case.first_action_at = at
-            if status == S.RESOLVED:
+            if status == Status.RESOLVED:
                 case.resolved_at = at
-            if status == S.CLOSURE_REQUESTED:
+            if status == Status.CLOSURE_REQUESTED:
                 case.outcome = rng.choice(self.outcomes)
                 case.closure_requested_by = case.assigned_to
-            if status == S.CLOSED:
+            if status == Status.CLOSED:
                 case.closed_at = at
-            if status in {S.REOPENED, S.IN_ACTION}:
+            if status in {Status.REOPENED, Status.IN_ACTION}:
                 case.outcome, case.closure_requested_by = None, None
                 case.resolved_at, case.closed_at = None, None
         case.status = plan.path[-1]
         case.status_changed_at = plan.times[-1]
         case.status_reason = REASONS.get(Status(case.status), "") if len(plan.path) > 1 else ""
-        if case.status == S.IN_ACTION and plan.path != RETURNED_PATH:
+        if case.status == Status.IN_ACTION and plan.path != RETURNED_PATH:
             case.status_reason = ""
 
     def _link_duplicates(self, plans: list[Plan]) -> None:
         duplicates = []
         for index, plan in enumerate(plans):
-            if plan.case.status != S.DUPLICATE:
+            if plan.case.status != Status.DUPLICATE:
                 continue
             earlier = [p.case for p in plans[:index] if p.case.district_id == plan.case.district_id]
             plan.case.duplicate_of = earlier[-1] if earlier else None
             if plan.case.duplicate_of is None:
                 # The oldest case of its district cannot copy another: it stays received.
-                plan.case.status, plan.path = S.RECEIVED, PATHS[S.RECEIVED]
+                plan.case.status, plan.path = Status.RECEIVED, PATHS[Status.RECEIVED]
                 plan.times = plan.times[:1]
                 plan.case.status_changed_at = plan.case.received_at
             duplicates.append(plan.case)
@@ -397,9 +356,9 @@ class _Builder:
 
     def _actor(self, plan: Plan, status: str) -> User | None:
         staff = self.staff[plan.short]
-        if status in {S.RECEIVED, S.NOT_IN_MANDATE, S.DUPLICATE}:
+        if status in {Status.RECEIVED, Status.NOT_IN_MANDATE, Status.DUPLICATE}:
             return plan.case.recorded_by
-        if status in {S.REGISTERED, S.CLOSED, S.REOPENED}:
+        if status in {Status.REGISTERED, Status.CLOSED, Status.REOPENED}:
             return staff.supervisor
         return plan.case.assigned_to or staff.supervisor
 
@@ -411,7 +370,7 @@ class _Builder:
                 if previous and transition_row(previous, status) is None:
                     raise ValueError(f"demo path {plan.path} breaks the workflow table")
                 reason = REASONS.get(Status(status), "") if previous else ""
-                if status == S.IN_ACTION and previous != S.CLOSURE_REQUESTED:
+                if status == Status.IN_ACTION and previous != Status.CLOSURE_REQUESTED:
                     reason = ""
                 rows.append(
                     CaseTransition(
@@ -456,7 +415,7 @@ class _Builder:
             author = case.assigned_to or case.recorded_by
             if author is None:
                 continue
-            started = case.status not in {S.RECEIVED, S.NOT_IN_MANDATE, S.DUPLICATE}
+            started = case.status not in {Status.RECEIVED, Status.NOT_IN_MANDATE, Status.DUPLICATE}
             count = rng.randint(1, 5) if started else 1
             start = case.received_at.date()
             days = max(0, (self.now.date() - start).days)
@@ -484,10 +443,6 @@ class _Builder:
         return rows
 
     def _attachments(self, plans: list[Plan], actions: list[CaseAction]) -> int:
-        if find_spec("meesaq.cases.storage") is None:
-            return 0
-        from meesaq.cases import storage
-
         documents = [a for a in actions if a.kind in {ActionKind.DOCUMENT, ActionKind.FIR}]
         chosen = self.rng.sample(
             documents, k=min(len(documents), int(len(plans) * ATTACHMENT_SHARE))
@@ -539,6 +494,4 @@ def cases_demo(context: DemoContext) -> str:
         )
         % counts
     )
-    if find_spec("meesaq.cases.storage") is None:
-        line += " " + _("(No files: the attachment store is not installed.)")
     return line

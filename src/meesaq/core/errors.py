@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 
 class MeesaqError(Exception):
@@ -19,6 +21,14 @@ class MeesaqError(Exception):
         self.message = message
         self.code = code
         self.fields = fields or {}
+
+    @classmethod
+    def from_validation_error(cls, error: ValidationError) -> MeesaqError:
+        """Turn a model's ``full_clean()`` errors into field errors users read."""
+        fields: dict[str, list[str | Promise]] = {
+            name: list(messages) for name, messages in error.message_dict.items()
+        }
+        return cls(_("Please correct the marked fields."), code="invalid", fields=fields)
 
     def as_dict(self) -> dict[str, object]:
         """Return the API's error body."""

@@ -36,14 +36,6 @@ def _require_manager(actor: User) -> None:
         raise MeesaqError(_("Only administrators can change places."), code="forbidden")
 
 
-def _validation_error(error: ValidationError) -> MeesaqError:
-    fields: dict[str, list[str | Promise]] = {
-        name: [str(message) for message in messages]
-        for name, messages in error.message_dict.items()
-    }
-    return MeesaqError(_("Please correct the marked fields."), code="invalid", fields=fields)
-
-
 def _check_new_unit(*, parent: AdminUnit, pcode: str, level: int) -> None:
     if level not in ALLOWED_PARENT_LEVELS:
         raise MeesaqError(
@@ -104,7 +96,7 @@ def unit_create(
     try:
         unit.full_clean(validate_unique=False)
     except ValidationError as error:
-        raise _validation_error(error) from error
+        raise MeesaqError.from_validation_error(error) from error
     with transaction.atomic():
         try:
             # A savepoint, so that losing a race for the same P-code leaves the outer
@@ -151,7 +143,7 @@ def unit_update_names(
         unit.full_clean(validate_unique=False)
     except ValidationError as error:
         unit.refresh_from_db(fields=changed)
-        raise _validation_error(error) from error
+        raise MeesaqError.from_validation_error(error) from error
     with transaction.atomic():
         unit.save(update_fields=changed)
         audit_record(

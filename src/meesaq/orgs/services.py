@@ -53,11 +53,7 @@ def _save(organisation: Organisation, *, fields: list[str] | None) -> None:
     try:
         organisation.full_clean(validate_unique=False)
     except ValidationError as error:
-        raise MeesaqError(
-            _("Please correct the marked fields."),
-            code="invalid",
-            fields={name: list(messages) for name, messages in error.message_dict.items()},
-        ) from error
+        raise MeesaqError.from_validation_error(error) from error
     if Organisation.objects.filter(code=organisation.code).exclude(pk=organisation.pk).exists():
         raise _taken(organisation.code)
     try:

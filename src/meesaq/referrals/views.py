@@ -15,7 +15,7 @@ from meesaq.access import policy
 from meesaq.access.decorators import page
 from meesaq.access.services import identity_viewed
 from meesaq.cases.selectors.workflow import case_for_user
-from meesaq.cases.views.workflow import case_page_url, form_errors_message
+from meesaq.cases.views.workflow import form_errors_message
 from meesaq.core.errors import MeesaqError
 from meesaq.referrals import selectors, services
 from meesaq.referrals.forms import (
@@ -140,7 +140,7 @@ def referral_detail(request: HttpRequest, referral_id: int) -> HttpResponse:
         "onward_form": onward_form,
         "onward_url": reverse("referrals:onward", kwargs={"referral_id": referral.pk}),
         "chain": selectors.case_referral_chains(user=user, case=referral.case),
-        "case_url": case_page_url(referral.case) if may_open_case else "",
+        "case_url": referral.case.get_absolute_url() if may_open_case else "",
         "overdue": selectors.is_overdue(referral, now=timezone.now()),
         "receiver": receiver,
     }
@@ -214,7 +214,7 @@ def referral_create(request: HttpRequest, reference: str) -> HttpResponseBase:
     form = ReferralForm(request.POST, organisations=organisations)
     if not form.is_valid():
         messages.error(request, form_errors_message(form))
-        return redirect(case_page_url(case))
+        return redirect(case.get_absolute_url())
     try:
         referral = services.referral_create(
             actor=user,
@@ -226,7 +226,7 @@ def referral_create(request: HttpRequest, reference: str) -> HttpResponseBase:
         )
     except MeesaqError as error:
         messages.error(request, str(error.message))
-        return redirect(case_page_url(case))
+        return redirect(case.get_absolute_url())
     messages.success(request, _("The case was referred."))
     return redirect(_detail_url(referral))
 
@@ -242,7 +242,7 @@ def transfer_request(request: HttpRequest, reference: str) -> HttpResponseBase:
     form = TransferForm(request.POST, organisations=organisations)
     if not form.is_valid():
         messages.error(request, form_errors_message(form))
-        return redirect(case_page_url(case))
+        return redirect(case.get_absolute_url())
     try:
         services.transfer_request(
             actor=user,
@@ -255,7 +255,7 @@ def transfer_request(request: HttpRequest, reference: str) -> HttpResponseBase:
         messages.error(request, str(error.message))
     else:
         messages.success(request, _("The transfer was requested."))
-    return redirect(case_page_url(case))
+    return redirect(case.get_absolute_url())
 
 
 @page("referrals.list")

@@ -30,10 +30,6 @@ if TYPE_CHECKING:
     from meesaq.accounts.models import User
 
 
-def _case_page(case: Case) -> str:
-    return reverse("cases:detail", kwargs={"reference": case.reference})
-
-
 def sla_section(*, request: HttpRequest, user: User, case: Case) -> dict[str, Any]:
     """Return the deadlines section's context: clocks, call-backs, escalations, following."""
     reference = {"reference": case.reference}
@@ -83,7 +79,7 @@ def contact_record(request: HttpRequest, reference: str) -> HttpResponseBase:
     form = FirstContactForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Please choose the result of the call and a valid time."))
-        return redirect(_case_page(case))
+        return redirect(case.get_absolute_url())
     try:
         services.first_contact_record(
             user=user,
@@ -96,7 +92,7 @@ def contact_record(request: HttpRequest, reference: str) -> HttpResponseBase:
         messages.error(request, str(error.message))
     else:
         messages.success(request, _("The call-back was recorded."))
-    return redirect(_case_page(case))
+    return redirect(case.get_absolute_url())
 
 
 @page("cases.list")
@@ -108,7 +104,7 @@ def follow(request: HttpRequest, reference: str) -> HttpResponseBase:
     user, case = checked
     services.case_follow(user=user, case=case, request=request)
     messages.success(request, _("You are following this case."))
-    return redirect(_case_page(case))
+    return redirect(case.get_absolute_url())
 
 
 @page("cases.list")
@@ -120,7 +116,7 @@ def unfollow(request: HttpRequest, reference: str) -> HttpResponseBase:
     user, case = checked
     services.case_unfollow(user=user, case=case, request=request)
     messages.success(request, _("You no longer follow this case."))
-    return redirect(_case_page(case))
+    return redirect(case.get_absolute_url())
 
 
 # --- Administrators' settings ------------------------------------------------------------------

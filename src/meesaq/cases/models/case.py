@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from meesaq.core.models import TimeStampedModel
@@ -173,6 +174,10 @@ class Case(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.reference
+
+    def get_absolute_url(self) -> str:
+        """Return the case page, where every part's form comes back to."""
+        return reverse("cases:detail", kwargs={"reference": self.reference})
 
 
 class ReferenceCounter(models.Model):

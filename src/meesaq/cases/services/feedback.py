@@ -103,12 +103,8 @@ def closure_explanation_texts(case: Case) -> dict[str, str]:
 
 def _send_sms(case: Case) -> bool:
     """Ask the notifications module to message the complainant; say whether it took it."""
-    message_complainant = getattr(notification_services, "message_complainant", None)
-    if message_complainant is None:
-        # Outbound messages are not wired yet: staff call instead.
-        return False
     try:
-        message_complainant(
+        notification_services.message_complainant(
             case=case,
             event=FEEDBACK_EVENT,
             params={"reference": case.reference, "status": str(case.get_status_display())},

@@ -106,12 +106,7 @@ def _full_clean(obj: Person | CasePerson, *, exclude: list[str] | None = None) -
     try:
         obj.full_clean(exclude=exclude)
     except ValidationError as error:
-        fields: dict[str, list[str | Promise]] = {
-            name: list(messages) for name, messages in error.message_dict.items()
-        }
-        raise MeesaqError(
-            _("Please correct the marked fields."), code="invalid", fields=fields
-        ) from error
+        raise MeesaqError.from_validation_error(error) from error
 
 
 def _check_role(role: str) -> None:

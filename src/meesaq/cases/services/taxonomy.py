@@ -39,11 +39,7 @@ def taxonomy_term_save(
     try:
         term.full_clean()
     except ValidationError as error:
-        raise MeesaqError(
-            _("Please correct the marked fields."),
-            code="invalid",
-            fields={name: list(messages) for name, messages in error.message_dict.items()},
-        ) from error
+        raise MeesaqError.from_validation_error(error) from error
     with transaction.atomic():
         term.save()
         audit_record(

@@ -18,7 +18,7 @@ from meesaq.cases.models import ActionKind, Case, CaseAction
 from meesaq.cases.selectors.activity import case_timeline
 from meesaq.cases.selectors.workflow import case_for_user
 from meesaq.cases.services.actions import action_add as add_entry
-from meesaq.cases.views.workflow import POST_ONLY, case_page_url, form_errors_message
+from meesaq.cases.views.workflow import POST_ONLY, form_errors_message
 from meesaq.core.errors import MeesaqError
 
 if TYPE_CHECKING:
@@ -65,7 +65,7 @@ def action_add(request: HttpRequest, reference: str) -> HttpResponseBase:
     form = ActionForm(request.POST, entries=_entries(user, case))
     if not form.is_valid():
         messages.error(request, form_errors_message(form))
-        return redirect(case_page_url(case))
+        return redirect(case.get_absolute_url())
     data = form.cleaned_data
     try:
         entry = add_entry(
@@ -88,4 +88,4 @@ def action_add(request: HttpRequest, reference: str) -> HttpResponseBase:
             request,
             _("Added to the timeline: %(kind)s.") % {"kind": entry.get_kind_display()},
         )
-    return redirect(case_page_url(case))
+    return redirect(case.get_absolute_url())

@@ -27,7 +27,7 @@ from meesaq.cases.models import Case
 from meesaq.cases.selectors.activity import attachment_for_user, case_attachments
 from meesaq.cases.selectors.workflow import case_for_user
 from meesaq.cases.services import attachments as services
-from meesaq.cases.views.workflow import POST_ONLY, case_page_url, form_errors_message
+from meesaq.cases.views.workflow import POST_ONLY, form_errors_message
 from meesaq.core.errors import MeesaqError
 
 if TYPE_CHECKING:
@@ -93,7 +93,7 @@ def attachment_upload(request: HttpRequest, reference: str) -> HttpResponseBase:
     form = AttachmentForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, form_errors_message(form))
-        return redirect(case_page_url(case))
+        return redirect(case.get_absolute_url())
     try:
         services.attachment_add(
             actor=user, case=case, upload=form.cleaned_data["file"], request=request
@@ -102,7 +102,7 @@ def attachment_upload(request: HttpRequest, reference: str) -> HttpResponseBase:
         messages.error(request, str(error.message))
     else:
         messages.success(request, _("The file is attached and stored encrypted."))
-    return redirect(case_page_url(case))
+    return redirect(case.get_absolute_url())
 
 
 @page("cases.list")
@@ -122,7 +122,7 @@ def attachment_download(
         download = services.attachment_download(user=user, attachment=attachment, request=request)
     except MeesaqError as error:
         messages.error(request, str(error.message))
-        return redirect(case_page_url(case))
+        return redirect(case.get_absolute_url())
     response = HttpResponse(download.data, content_type=download.content_type)
     response["Content-Disposition"] = content_disposition(download.filename)
     response["Content-Length"] = str(len(download.data))

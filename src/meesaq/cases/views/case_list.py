@@ -10,7 +10,6 @@ from meesaq.access.decorators import page
 from meesaq.audit.services import audit_record
 from meesaq.cases.forms_list import CaseListForm
 from meesaq.cases.selectors.cases import IDENTITY_SEARCH_KINDS, case_list_for_user
-from meesaq.cases.views.intake import case_url
 
 
 @page("cases.list")
@@ -31,7 +30,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
             request=request,
             detail={"kind": result.search_kind},
         )
-    rows = [(case, case_url(case.reference)) for case in result.cases]
+    rows = [(case, case.get_absolute_url()) for case in result.cases]
     return render(
         request,
         "cases/list.html",

@@ -41,10 +41,6 @@ class FeedbackAnswerForm(forms.Form):
     )
 
 
-def _case_page(case: Case) -> str:
-    return reverse("cases:detail", kwargs={"reference": case.reference})
-
-
 def feedback_section(*, request: HttpRequest, user: User, case: Case) -> dict[str, Any]:
     """Return the feedback section's context: explanation, requests, answer form, reopen."""
     requests = list(feedback_for_case(case=case))
@@ -78,7 +74,7 @@ def feedback_answer(request: HttpRequest, reference: str) -> HttpResponseBase:
     form = FeedbackAnswerForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose the complainant's answer."))
-        return redirect(_case_page(case))
+        return redirect(case.get_absolute_url())
     try:
         services.feedback_record_answer(
             actor=user,
@@ -91,7 +87,7 @@ def feedback_answer(request: HttpRequest, reference: str) -> HttpResponseBase:
         messages.error(request, str(error.message))
     else:
         messages.success(request, _("The complainant's answer is recorded."))
-    return redirect(_case_page(case))
+    return redirect(case.get_absolute_url())
 
 
 @page("cases.list")
@@ -109,4 +105,4 @@ def feedback_reopen(request: HttpRequest, reference: str) -> HttpResponseBase:
         messages.success(
             request, _("The reopen request is recorded; the supervisors have been told.")
         )
-    return redirect(_case_page(case))
+    return redirect(case.get_absolute_url())

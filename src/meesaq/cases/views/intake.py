@@ -7,7 +7,6 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from meesaq.access import policy
@@ -16,11 +15,6 @@ from meesaq.cases.forms_intake import IntakeForm, add_service_error
 from meesaq.cases.selectors.duplicates import duplicate_candidates
 from meesaq.cases.services.intake import case_register_intake
 from meesaq.core.errors import MeesaqError
-
-
-def case_url(reference: str) -> str:
-    """Return the case page's address (/<lang>/cases/<reference>/)."""
-    return reverse("cases:detail", kwargs={"reference": reference})
 
 
 @page("cases.create")
@@ -80,5 +74,5 @@ def case_intake(request: HttpRequest) -> HttpResponse:
                 request,
                 _("The case was registered as %(reference)s.") % {"reference": case.reference},
             )
-            return redirect(case_url(case.reference))
+            return redirect(case)
     return render(request, "cases/intake.html", context)

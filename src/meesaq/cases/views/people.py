@@ -74,16 +74,12 @@ class MatchCard:
     on_this_case: bool
 
 
-def _case_url(case: Case) -> str:
-    return reverse("cases:detail", kwargs={"reference": case.reference})
-
-
 def _break_glass_url(person: Person, case: Case) -> str:
     url = reverse(
         "access:break_glass_request",
         kwargs={"object_type": person._meta.label_lower, "object_id": person.pk},
     )
-    return f"{url}?{urlencode({'next': _case_url(case)})}"
+    return f"{url}?{urlencode({'next': case.get_absolute_url()})}"
 
 
 def _person_url(name: str, case: Case, person_id: int) -> str:
@@ -175,7 +171,7 @@ def person_add(request: HttpRequest, reference: str) -> HttpResponseBase:
             _show_errors(form, error)
         else:
             messages.success(request, _("The person was added to the case."))
-            return redirect(_case_url(case))
+            return redirect(case.get_absolute_url())
     return render(request, "cases/person_add.html", {"case": case, "form": form})
 
 
@@ -220,7 +216,7 @@ def person_link(request: HttpRequest, reference: str) -> HttpResponseBase:
         if "person_id" in form.errors:
             raise Http404
         messages.error(request, _("Choose the person's role in the case."))
-        return redirect(_case_url(case))
+        return redirect(case.get_absolute_url())
     person = policy.get_scoped(user, Person, pk=form.cleaned_data["person_id"])
     try:
         person_link_existing(
@@ -230,7 +226,7 @@ def person_link(request: HttpRequest, reference: str) -> HttpResponseBase:
         messages.error(request, str(error.message))
     else:
         messages.success(request, _("The known person was linked to the case."))
-    return redirect(_case_url(case))
+    return redirect(case.get_absolute_url())
 
 
 def _person_on_case(user: User, case: Case, person_id: int) -> Person:
@@ -256,7 +252,7 @@ def person_edit(request: HttpRequest, reference: str, person_id: int) -> HttpRes
                 _show_errors(form, error)
             else:
                 messages.success(request, _("The person's details were saved."))
-                return redirect(_case_url(case))
+                return redirect(case.get_absolute_url())
     else:
         initial = {name: getattr(person, name) for name in PERSON_FIELDS}
         initial["cnic"] = format_cnic(person.cnic)
@@ -283,4 +279,4 @@ def person_remove(request: HttpRequest, reference: str, person_id: int) -> HttpR
         messages.error(request, str(error.message))
     else:
         messages.success(request, _("The person was taken off the case. Their record is kept."))
-    return redirect(_case_url(case))
+    return redirect(case.get_absolute_url())

@@ -26,11 +26,6 @@ if TYPE_CHECKING:
 POST_ONLY = ["POST"]
 
 
-def case_page_url(case: Case) -> str:
-    """Return the case page, where every form of the parts comes back to."""
-    return reverse("cases:detail", kwargs={"reference": case.reference})
-
-
 def form_errors_message(form: forms.BaseForm) -> str:
     """Return a form's errors as one message: "Label: error" for each."""
     parts: list[str] = []
@@ -112,7 +107,7 @@ def case_transition(request: HttpRequest, reference: str) -> HttpResponseBase:
     form = TransitionForm(request.POST)
     if not form.is_valid():
         messages.error(request, form_errors_message(form))
-        return redirect(case_page_url(case))
+        return redirect(case.get_absolute_url())
     try:
         case = services.case_transition(
             actor=user,
@@ -129,7 +124,7 @@ def case_transition(request: HttpRequest, reference: str) -> HttpResponseBase:
         messages.success(
             request, _("The case is now: %(status)s.") % {"status": case.get_status_display()}
         )
-    return redirect(case_page_url(case))
+    return redirect(case.get_absolute_url())
 
 
 @page("cases.list")
@@ -141,12 +136,12 @@ def case_assign(request: HttpRequest, reference: str) -> HttpResponseBase:
         return HttpResponseNotAllowed(POST_ONLY)
     if not policy.may(user, "cases.supervise", case):
         messages.error(request, _("Only a supervisor can assign this case."))
-        return redirect(case_page_url(case))
+        return redirect(case.get_absolute_url())
     workloads = officer_workloads(user=user, organisation=case.organisation)
     form = AssignForm(request.POST, workloads=workloads)
     if not form.is_valid():
         messages.error(request, form_errors_message(form))
-        return redirect(case_page_url(case))
+        return redirect(case.get_absolute_url())
     try:
         case = services.case_assign(
             actor=user, case=case, officer=form.cleaned_data["officer"], request=request
@@ -161,7 +156,7 @@ def case_assign(request: HttpRequest, reference: str) -> HttpResponseBase:
             if officer is not None
             else _("The case is no longer assigned to anyone."),
         )
-    return redirect(case_page_url(case))
+    return redirect(case.get_absolute_url())
 
 
 @page("cases.list")
@@ -174,7 +169,7 @@ def case_priority(request: HttpRequest, reference: str) -> HttpResponseBase:
     form = PriorityForm(request.POST)
     if not form.is_valid():
         messages.error(request, form_errors_message(form))
-        return redirect(case_page_url(case))
+        return redirect(case.get_absolute_url())
     data = form.cleaned_data
     try:
         case = services.case_priority_change(
@@ -196,4 +191,4 @@ def case_priority(request: HttpRequest, reference: str) -> HttpResponseBase:
             request,
             _("Priority is now %(priority)s.") % {"priority": case.get_priority_display()},
         )
-    return redirect(case_page_url(case))
+    return redirect(case.get_absolute_url())

@@ -1,4 +1,4 @@
-"""Texts of the demo cases: titles, narratives, notes and places, in English and Urdu.
+"""Data of the demo cases: the mix of statuses and their paths, texts in English and Urdu.
 
 Invented: no real person, place of worship or incident is described.
 """
@@ -83,3 +83,48 @@ POLICE_STATIONS: Final = (
     "Police Station Model Town",
     "Police Station Satellite Town",
 )
+
+HISTORY_DAYS: Final = 548  # about 18 months
+STATUS_MIX: Final[dict[str, tuple[int, int, int]]] = {
+    Status.RECEIVED: (30, 0, 25),
+    Status.REGISTERED: (35, 2, 60),
+    Status.IN_ACTION: (70, 5, 300),
+    Status.RESOLVED: (20, 20, 400),
+    Status.CLOSURE_REQUESTED: (15, 20, 400),
+    Status.CLOSED: (70, 40, HISTORY_DAYS),
+    Status.NOT_IN_MANDATE: (20, 1, HISTORY_DAYS),
+    Status.DUPLICATE: (10, 1, HISTORY_DAYS),
+    Status.WITHDRAWN: (15, 10, HISTORY_DAYS),
+    Status.REOPENED: (15, 60, HISTORY_DAYS),
+}
+# The status history each final status is reached by: every step is a row of the workflow table.
+PATHS: Final = {
+    S.RECEIVED: (S.RECEIVED,),
+    S.REGISTERED: (S.RECEIVED, S.REGISTERED),
+    S.IN_ACTION: (S.RECEIVED, S.REGISTERED, S.IN_ACTION),
+    S.RESOLVED: (S.RECEIVED, S.REGISTERED, S.IN_ACTION, S.RESOLVED),
+    S.CLOSURE_REQUESTED: (S.RECEIVED, S.REGISTERED, S.IN_ACTION, S.RESOLVED, S.CLOSURE_REQUESTED),
+    S.CLOSED: (S.RECEIVED, S.REGISTERED, S.IN_ACTION, S.RESOLVED, S.CLOSURE_REQUESTED, S.CLOSED),
+    S.NOT_IN_MANDATE: (S.RECEIVED, S.NOT_IN_MANDATE),
+    S.DUPLICATE: (S.RECEIVED, S.DUPLICATE),
+    S.WITHDRAWN: (S.RECEIVED, S.REGISTERED, S.IN_ACTION, S.WITHDRAWN),
+    S.REOPENED: (
+        *(S.RECEIVED, S.REGISTERED, S.IN_ACTION, S.RESOLVED, S.CLOSURE_REQUESTED, S.CLOSED),
+        S.REOPENED,
+    ),
+}
+# A closure returned for more action, for some of the cases in action.
+RETURNED_PATH: Final = (*PATHS[S.CLOSURE_REQUESTED], S.IN_ACTION)
+FAITH_GROUPS: Final = (("christian", 45), ("hindu", 30), ("ahmadi", 8), ("sikh", 5), ("other", 4))
+AGE_BANDS: Final = {"30-44": "30-49", "45-59": "50-64", "60+": "65+"}
+RISKY: Final = {
+    "threats": ("risk_threat_to_life",),
+    "abduction": ("risk_threat_to_life", "risk_child_involved"),
+    "forced_conversion": ("risk_child_involved",),
+    "forced_marriage": ("risk_child_involved",),
+    "blasphemy_mob": ("risk_mob_threat", "risk_threat_to_life", "risk_displacement"),
+    "worship_attack": ("risk_mob_threat",),
+    "physical_violence": ("risk_ongoing_violence",),
+    "sexual_violence": ("risk_ongoing_violence",),
+    "land_grabbing": ("risk_displacement",),
+}
