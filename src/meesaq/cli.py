@@ -9,6 +9,8 @@ meesaq demo             create the demo province (development mode only)
 meesaq check --deploy   report production misconfiguration in plain words
 meesaq rotate-keys      re-encrypt identity fields with the newest key
 meesaq audit verify     verify the audit trail's hash chain
+meesaq backup           write an encrypted backup (database snapshot, files, manifest)
+meesaq restore F --verify|--yes   check a backup in a scratch database, or restore it
 meesaq <django command> anything else manage.py knows
 """
 

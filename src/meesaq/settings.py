@@ -138,6 +138,7 @@ INSTALLED_APPS = [
     "meesaq.notifications",
     "meesaq.referrals",
     "meesaq.sla",
+    "meesaq.backup",
 ]
 
 # Background work: Django's tasks API (the django-tasks backport) with a database-backed queue,
@@ -300,6 +301,8 @@ STORAGES = {
 }
 MEDIA_ROOT = Path(env_str("MEESAQ_MEDIA_DIR", str(VAR_DIR / "files")))
 MEESAQ_MAX_UPLOAD_MB = env_int("MEESAQ_MAX_UPLOAD_MB", 20)
+# Encrypted backups (`meesaq backup`); keep a copy on another machine.
+MEESAQ_BACKUP_DIR = Path(env_str("MEESAQ_BACKUP_DIR", str(VAR_DIR / "backups")))
 # Keep uploads in memory up to the limit, so unencrypted files never touch a temporary folder.
 FILE_UPLOAD_MAX_MEMORY_SIZE = (MEESAQ_MAX_UPLOAD_MB + 1) * 1024 * 1024
 
