@@ -10,6 +10,7 @@ from meesaq.core import views as core_views
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("healthz", core_views.healthz, name="healthz-root"),
+    path("readyz", core_views.readyz, name="readyz"),
     path("i18n/setlang/", page(PUBLIC)(set_language), name="set_language"),
 ]
 

@@ -3,22 +3,70 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 import pytest
+import time_machine
 from django.test import Client, override_settings
 from django.urls import reverse
+from pytest_django.fixtures import Settings
 
 from meesaq.accounts.models import User
 from tests.personas import World
 
 
 @pytest.mark.django_db
-def test_healthz_reports_the_database_as_json(client: Client) -> None:
+def test_healthz_says_the_process_is_alive_without_touching_the_database(
+    client: Client, django_assert_num_queries: Callable[..., Any]
+) -> None:
     for url in ("/healthz", "/en/healthz"):
-        response = client.get(url)
+        with django_assert_num_queries(0):
+            response = client.get(url)
         assert response.status_code == 200
-        assert response.json()["status"] == "ok"
-        assert response.json()["database"] == "ok"
+        assert response.json() == {"status": "ok"}
+
+
+@pytest.mark.django_db
+def test_readyz_reports_database_queue_and_storage(client: Client) -> None:
+    response = client.get("/readyz")
+
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == body["database"] == body["task_queue"] == body["storage"] == "ok"
+    assert body["oldest_waiting_job_seconds"] is None
+
+
+@pytest.mark.django_db
+def test_readyz_reports_the_age_of_the_oldest_waiting_job(client: Client) -> None:
+    from django_tasks_db.models import DBTaskResult
+
+    from meesaq.core.tasks import tick
+
+    with time_machine.travel("2026-12-01 08:00Z", tick=False):
+        assert tick(), "no periodic job was enqueued"
+    with time_machine.travel("2026-12-01 08:10Z", tick=False):
+        response = client.get("/readyz")
+
+    assert DBTaskResult.objects.exists()
+    assert response.json()["oldest_waiting_job_seconds"] == 600
+    assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_readyz_answers_503_when_uploads_cannot_be_written(
+    client: Client, settings: Settings, tmp_path: Path
+) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the upload folder should be")
+    settings.MEDIA_ROOT = blocker / "files"
+
+    response = client.get("/readyz")
+
+    assert response.status_code == 503
+    assert response.json()["status"] == "unavailable"
+    assert response.json()["storage"] == "unavailable"
+    assert response.json()["database"] == "ok"
 
 
 @pytest.mark.django_db

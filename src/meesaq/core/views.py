@@ -1,15 +1,15 @@
-"""The home page, the health check and the error pages."""
+"""The home page, the liveness and readiness checks, and the error pages."""
 
 from __future__ import annotations
 
 from django.db import connection
-from django.db.utils import DatabaseError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from meesaq.access import policy
 from meesaq.access.decorators import page
+from meesaq.core.health import readiness
 from meesaq.core.selectors import home_summary_for_user
 
 
@@ -25,18 +25,24 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @page(policy.PUBLIC)
 def healthz(request: HttpRequest) -> JsonResponse:
-    """Answer whether the application and its database are up, as JSON."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-        database = "ok"
-    except DatabaseError:
-        database = "unavailable"
-    status = "ok" if database == "ok" else "degraded"
+    """Answer that the process is alive (liveness; it touches nothing else)."""
+    return JsonResponse({"status": "ok"})
+
+
+@page(policy.PUBLIC)
+def readyz(request: HttpRequest) -> JsonResponse:
+    """Answer whether the database, the job queue and file storage are usable, as JSON."""
+    state = readiness()
     return JsonResponse(
-        {"status": status, "database": database, "database_engine": connection.vendor},
-        status=200 if status == "ok" else 503,
+        {
+            "status": "ok" if state.ok else "unavailable",
+            "database": state.database,
+            "database_engine": connection.vendor,
+            "task_queue": state.task_queue,
+            "oldest_waiting_job_seconds": state.oldest_waiting_job_seconds,
+            "storage": state.storage,
+        },
+        status=200 if state.ok else 503,
     )
 
 
