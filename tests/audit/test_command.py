@@ -51,12 +51,14 @@ def test_the_meesaq_command_line_runs_verify(
     assert capsys.readouterr().out.strip() == "Audit trail intact: 5 events checked."
 
 
-def test_head_prints_the_newest_sequence_and_hash(chain: list[AuditEvent]) -> None:
+def test_head_prints_the_newest_sequence_hash_and_a_signature(chain: list[AuditEvent]) -> None:
     out = StringIO()
 
     call_command("audit", "head", stdout=out)
 
-    assert out.getvalue().strip() == f"5 {chain[-1].hash}"
+    sequence, digest, signature = out.getvalue().split()
+    assert (sequence, digest) == ("5", chain[-1].hash)
+    assert len(signature) == 64
 
 
 def test_it_asks_for_a_subcommand(db: None) -> None:
