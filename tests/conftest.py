@@ -9,9 +9,15 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 from django.utils import translation
+from hypothesis import settings as hypothesis_settings
 
 from meesaq.accounts.models import User
 from tests.personas import World, build_world, sign_in
+
+# Examples are never judged by how long they take (a busy CI machine is slow, not wrong), and
+# a failing example is printed so it can be replayed.
+hypothesis_settings.register_profile("meesaq", deadline=None, print_blob=True)
+hypothesis_settings.load_profile("meesaq")
 
 
 @pytest.fixture(scope="session")

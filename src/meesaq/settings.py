@@ -262,6 +262,8 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SECURE_HSTS_SECONDS = env_int("MEESAQ_HSTS_SECONDS", 31536000 if PRODUCTION else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = PRODUCTION
+# Preloading makes browsers refuse plain HTTP to the domain before their first visit.
+SECURE_HSTS_PRELOAD = env_bool("MEESAQ_HSTS_PRELOAD", default=PRODUCTION)
 SECURE_SSL_REDIRECT = env_bool("MEESAQ_SSL_REDIRECT", default=PRODUCTION)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 # Behind a reverse proxy that terminates TLS and sets X-Forwarded-Proto.

@@ -109,3 +109,31 @@ def test_deploy_check_is_quiet_about_a_sound_production_setup() -> None:
 
     with override_settings(**sound):
         assert production_settings() == []
+
+
+def test_a_real_production_configuration_passes_the_deploy_check_with_no_warning(
+    tmp_path: Path,
+) -> None:
+    production = {
+        "MEESAQ_MODE": "production",
+        "MEESAQ_VAR_DIR": str(tmp_path),
+        "SECRET_KEY": "a-long-random-production-secret-key-" + "x7Qp" * 10,
+        "MEESAQ_ENCRYPTION_KEYS": "k1:" + "A" * 43 + "=",
+        "MEESAQ_BLIND_INDEX_KEY": "B" * 43 + "=",
+        "DATABASE_URL": "postgres://meesaq@db.internal:5432/meesaq",
+        "ALLOWED_HOSTS": "meesaq.example.org",
+        "CSRF_TRUSTED_ORIGINS": "https://meesaq.example.org",
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "MEESAQ_SMS_BACKEND": "http",
+        "MEESAQ_SMS_API_URL": "https://sms.example.org/send",
+        "MEESAQ_SMS_API_KEY": "gateway-key",
+    }
+    code = (
+        "import sys; from meesaq.cli import main; "
+        "sys.argv = ['meesaq', 'check', '--deploy', '--fail-level', 'WARNING']; main()"
+    )
+
+    result = _run(code, production)
+
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
