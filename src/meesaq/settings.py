@@ -342,6 +342,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
+        # Django's own loggers in the same JSON lines and at the same level (SQL is logged at
+        # DEBUG only when DEBUG is on, and then only with encrypted identities as parameters).
+        "django": {"handlers": [], "level": LOG_LEVEL, "propagate": True},
         # Request bodies and URLs of failed requests stay out of the logs.
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
         # Axes names the username and address of every failure; the audit trail records
