@@ -42,7 +42,7 @@ format: $(VENV)/.installed-dev
 
 # Refresh the Urdu catalogue after adding strings (needs GNU gettext), then translate the new entries.
 messages: $(VENV)/.installed-dev
-	cd src/meesaq && ../../$(BIN)/django-admin makemessages -l ur --no-location --settings=meesaq.settings --pythonpath=..
+	cd src/meesaq && ../../$(BIN)/django-admin makemessages -l ur --no-location --no-obsolete --settings=meesaq.settings --pythonpath=..
 	cd src/meesaq && ../../$(BIN)/django-admin compilemessages -l ur --settings=meesaq.settings --pythonpath=..
 
 clean:

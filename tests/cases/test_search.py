@@ -72,7 +72,9 @@ def test_it_finds_a_case_by_reference_in_any_case(
 ) -> None:
     reference = cases["lahore"].reference
 
-    response = client_for(world.intake_officer).get(URL, {"q": f" {reference.lower()} "})
+    response = client_for(world.intake_officer).get(
+        URL, {"q": f" {reference.lower()} "}, follow=True
+    )
 
     assert references_on(response) == [reference]
     assert not AuditEvent.objects.filter(action="cases.identity_search").exists()
@@ -84,9 +86,13 @@ def test_it_finds_cases_by_title_words(
 ) -> None:
     client = client_for(world.intake_officer)
 
-    assert references_on(client.get(URL, {"q": "burnt SHOP"})) == [cases["lahore"].reference]
-    assert references_on(client.get(URL, {"q": "friday"})) == [cases["other"].reference]
-    assert references_on(client.get(URL, {"q": "shop friday"})) == []
+    assert references_on(client.get(URL, {"q": "burnt SHOP"}, follow=True)) == [
+        cases["lahore"].reference
+    ]
+    assert references_on(client.get(URL, {"q": "friday"}, follow=True)) == [
+        cases["other"].reference
+    ]
+    assert references_on(client.get(URL, {"q": "shop friday"}, follow=True)) == []
 
 
 @pytest.mark.django_db
@@ -97,7 +103,7 @@ def test_it_finds_cases_by_title_words(
 def test_it_finds_a_case_by_cnic_however_it_is_typed(
     world: World, cases: dict[str, Case], client_for: Callable[..., Client], typed: str
 ) -> None:
-    response = client_for(world.intake_officer).get(URL, {"q": typed})
+    response = client_for(world.intake_officer).get(URL, {"q": typed}, follow=True)
 
     assert references_on(response) == [cases["lahore"].reference]
 
@@ -107,7 +113,7 @@ def test_it_finds_a_case_by_cnic_however_it_is_typed(
 def test_it_finds_a_case_by_phone(
     world: World, cases: dict[str, Case], client_for: Callable[..., Client], typed: str
 ) -> None:
-    response = client_for(world.intake_officer).get(URL, {"q": typed})
+    response = client_for(world.intake_officer).get(URL, {"q": typed}, follow=True)
 
     assert references_on(response) == [cases["lahore"].reference]
 
@@ -116,7 +122,7 @@ def test_it_finds_a_case_by_phone(
 def test_a_landline_finds_its_case(
     world: World, cases: dict[str, Case], client_for: Callable[..., Client]
 ) -> None:
-    response = client_for(world.intake_officer).get(URL, {"q": "(042) 3576 1234"})
+    response = client_for(world.intake_officer).get(URL, {"q": "(042) 3576 1234"}, follow=True)
 
     assert references_on(response) == [cases["other"].reference]
 
@@ -126,7 +132,7 @@ def test_a_landline_finds_its_case(
 def test_it_finds_a_case_by_name_in_its_common_spellings(
     world: World, cases: dict[str, Case], client_for: Callable[..., Client], typed: str
 ) -> None:
-    response = client_for(world.intake_officer).get(URL, {"q": typed})
+    response = client_for(world.intake_officer).get(URL, {"q": typed}, follow=True)
 
     assert references_on(response) == [cases["lahore"].reference]
 
@@ -135,7 +141,7 @@ def test_it_finds_a_case_by_name_in_its_common_spellings(
 def test_every_name_token_must_match(
     world: World, cases: dict[str, Case], client_for: Callable[..., Client]
 ) -> None:
-    response = client_for(world.intake_officer).get(URL, {"q": "Muhammad Bibi"})
+    response = client_for(world.intake_officer).get(URL, {"q": "Muhammad Bibi"}, follow=True)
 
     assert references_on(response) == []
     assert "No case you may see matches this search." in response.content.decode()
@@ -148,8 +154,8 @@ def test_a_search_never_finds_cases_outside_the_users_scope(
 ) -> None:
     query = cases["faisalabad"].reference if typed.startswith("PB-") else typed
 
-    intake = references_on(client_for(world.intake_officer).get(URL, {"q": query}))
-    outsider = references_on(client_for(world.outsider).get(URL, {"q": query}))
+    intake = references_on(client_for(world.intake_officer).get(URL, {"q": query}, follow=True))
+    outsider = references_on(client_for(world.outsider).get(URL, {"q": query}, follow=True))
 
     assert cases["faisalabad"].reference not in intake
     assert outsider == [cases["faisalabad"].reference]
@@ -161,8 +167,8 @@ def test_a_search_combines_with_the_filters(
 ) -> None:
     client = client_for(world.provincial_officer)
 
-    both = references_on(client.get(URL, {"q": CNIC}))
-    lahore_only = references_on(client.get(URL, {"q": CNIC, "place": "PK617"}))
+    both = references_on(client.get(URL, {"q": CNIC}, follow=True))
+    lahore_only = references_on(client.get(URL, {"q": CNIC, "place": "PK617"}, follow=True))
 
     assert set(both) == {cases["lahore"].reference, cases["faisalabad"].reference}
     assert lahore_only == [cases["lahore"].reference]
@@ -179,7 +185,7 @@ def test_each_identifier_search_is_audited_without_the_query(
     typed: str,
     kind: str,
 ) -> None:
-    client_for(world.intake_officer).get(URL, {"q": typed})
+    client_for(world.intake_officer).get(URL, {"q": typed}, follow=True)
 
     event = AuditEvent.objects.get(action="cases.identity_search")
     assert event.detail == {"kind": kind}
@@ -191,6 +197,6 @@ def test_each_identifier_search_is_audited_without_the_query(
 def test_the_list_without_a_search_is_not_audited(
     world: World, cases: dict[str, Case], client_for: Callable[..., Client]
 ) -> None:
-    client_for(world.intake_officer).get(URL, {"status": "received"})
+    client_for(world.intake_officer).get(URL, {"status": "received"}, follow=True)
 
     assert not AuditEvent.objects.filter(action="cases.identity_search").exists()

@@ -41,7 +41,7 @@ def main() -> None:
     )
     assert person is not None
     for query in (person.cnic, person.phone, person.full_name):
-        assert client.get("/en/cases/", {"q": query}).status_code == 200
+        assert client.post("/en/cases/", {"q": query}, follow=True).status_code == 200
     for case in Case.objects.filter(organisation__code="demo-lhr-police-centre")[:5]:
         assert client.get(case.get_absolute_url()).status_code == 200
         client.get(case.get_absolute_url() + "summary.pdf")

@@ -1,4 +1,4 @@
-"""The case list's filters and search box (a GET form: every field optional)."""
+"""The case list's filters and search box (every field optional; see search_terms)."""
 
 from __future__ import annotations
 
