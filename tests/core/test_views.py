@@ -159,3 +159,25 @@ def test_a_user_without_a_role_sees_an_empty_state(client_for: Callable[..., Cli
     lonely = User.objects.create_user(username="lonely", password="x" * 20)
     body = client_for(lonely).get("/en/").content.decode()
     assert "You have no role in any organisation yet" in body
+
+
+@pytest.mark.parametrize(
+    ("candidate", "expected"),
+    [
+        ("/en/cases/", "/en/cases/"),
+        ("0", "/fallback/"),
+        ("home", "/fallback/"),
+        ("//evil.example/", "/fallback/"),
+        ("/\\evil.example/", "/fallback/"),
+        ("https://evil.example/", "/fallback/"),
+        ("", "/fallback/"),
+    ],
+)
+def test_a_next_address_is_followed_only_when_it_is_a_path_here(
+    rf: Any, candidate: str, expected: str
+) -> None:
+    from meesaq.core.redirects import safe_next
+
+    request = rf.post("/", {"next": candidate})
+
+    assert safe_next(request, "/fallback/") == expected

@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from meesaq.access import policy, selectors, services
@@ -14,6 +13,7 @@ from meesaq.access.decorators import page
 from meesaq.access.forms import BreakGlassForm
 from meesaq.access.models import BreakGlassView
 from meesaq.core.errors import MeesaqError
+from meesaq.core.redirects import safe_next
 
 
 @page(policy.SIGNED_IN)
@@ -25,9 +25,7 @@ def break_glass_request(request: HttpRequest, object_type: str, object_id: str) 
     )
     if not policy.may_break_glass(user, obj):
         raise Http404
-    next_url = request.POST.get("next") or request.GET.get("next") or ""
-    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
-        next_url = ""
+    next_url = safe_next(request, "")
     form = BreakGlassForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -15,7 +15,6 @@ from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -35,16 +34,12 @@ from meesaq.accounts.forms import (
 from meesaq.accounts.tokens import set_password_tokens
 from meesaq.accounts.twofactor import two_factor_required, two_factor_satisfied
 from meesaq.core.errors import MeesaqError
+from meesaq.core.redirects import safe_next
 
 
 def _safe_next(request: HttpRequest, default: str = "") -> str:
-    """Return the ``next`` address if it stays on this site, else the default."""
-    candidate = request.POST.get("next") or request.GET.get("next") or ""
-    if candidate and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return candidate
-    return default or reverse(settings.LOGIN_REDIRECT_URL)
+    """Return the ``next`` path if it stays on this site, else the default or the home page."""
+    return safe_next(request, default or reverse(settings.LOGIN_REDIRECT_URL))
 
 
 class SignInView(auth_views.LoginView):
