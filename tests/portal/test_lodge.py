@@ -28,7 +28,7 @@ from meesaq.orgs.models import OrganisationKind
 from meesaq.portal.models import RoutingRule, Ticket
 from meesaq.portal.selectors import routing_organisation
 from meesaq.sla.models import CaseDeadlines
-from tests.personas import World, make_organisation
+from tests.personas import World
 from tests.portal.conftest import PNG, PROGRAM, STORY, fake_request, lodge, upload
 
 

@@ -159,7 +159,9 @@ class ContactForm(forms.Form):
         if data.get("contact") == self.CONTACT and not (
             data.get("full_name", "").strip() or data.get("phone", "").strip()
         ):
-            self.add_error("full_name", _("Give a name or a phone number, or choose to stay anonymous."))
+            self.add_error(
+                "full_name", _("Give a name or a phone number, or choose to stay anonymous.")
+            )
         return data
 
 
@@ -167,14 +169,24 @@ class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
 
+class MultipleFileField(forms.FileField):
+    """Several files in one input; the services check each file's content and size."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"multiple": True}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        """Clean each file of the list."""
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(item, initial) for item in data]
+        return [] if data in (None, "") else [super().clean(data, initial)]
+
+
 class CheckForm(forms.Form):
     """The last step: evidence files, the honeypot, and sending."""
 
-    files = forms.FileField(
-        label=_("Photos, documents or recordings"),
-        required=False,
-        widget=MultipleFileInput(attrs={"multiple": True}),
-    )
+    attachments = MultipleFileField(label=_("Photos, documents or recordings"), required=False)
     # Hidden from people by the stylesheet; robots fill it in.
     website = forms.CharField(
         label=_("Leave this empty"),
@@ -211,11 +223,7 @@ class AddInformationForm(forms.Form):
         max_length=NARRATIVE_MAX,
         widget=forms.Textarea(attrs={"rows": 5}),
     )
-    files = forms.FileField(
-        label=_("Files"),
-        required=False,
-        widget=MultipleFileInput(attrs={"multiple": True}),
-    )
+    attachments = MultipleFileField(label=_("Files"), required=False)
 
 
 class RoutingRuleForm(forms.Form):
@@ -228,14 +236,16 @@ class RoutingRuleForm(forms.Form):
         label=_("Affected group"), queryset=portal_groups(), required=False, empty_label=_("Any")
     )
     district = forms.ChoiceField(label=_("District"), required=False)
-    organisation = forms.ModelChoiceField(
+    organisation: forms.ModelChoiceField = forms.ModelChoiceField(  # type: ignore[type-arg]  # stubs: generic model
         label=_("Send to this organisation"), queryset=None, required=False
     )
     organisation_kind = forms.ChoiceField(
         label=_("… or to the district's organisation of this kind"), required=False
     )
 
-    def __init__(self, *args: Any, organisations: Any, districts: list[AdminUnit], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, organisations: Any, districts: list[AdminUnit], **kwargs: Any
+    ) -> None:
         from meesaq.orgs.models import OrganisationKind
 
         super().__init__(*args, **kwargs)

@@ -28,6 +28,7 @@ from meesaq.portal import services
 
 MAX_BODY = 64 * 1024
 SIGNATURE_PREFIX = "sha256="
+FIELDS = ("id", "channel", "from", "text")
 
 
 def signature_for(*, secret: str, timestamp: str, body: bytes) -> str:
@@ -53,12 +54,8 @@ def signature_valid(request: HttpRequest, body: bytes) -> bool:
     return hmac.compare_digest(expected, given)
 
 
-@csrf_exempt
-@page(PUBLIC)
-def inbound(request: HttpRequest) -> HttpResponseBase:
-    """Take one incoming message from the gateway (POST, signed)."""
-    if request.method != "POST":
-        return _refuse(405, "method_not_allowed")
+def _message(request: HttpRequest) -> dict[str, str] | JsonResponse:
+    """Return the signed request's message, or the refusal to answer."""
     if not (settings.MEESAQ_INBOUND_SECRET and settings.MEESAQ_INBOUND_DISTRICT):
         return _refuse(503, "not_configured")
     body = request.body
@@ -71,9 +68,21 @@ def inbound(request: HttpRequest) -> HttpResponseBase:
     except (ValueError, UnicodeDecodeError):
         return _refuse(400, "invalid_json")
     if not isinstance(message, dict) or not all(
-        isinstance(message.get(name), str) for name in ("id", "channel", "from", "text")
+        isinstance(message.get(name), str) for name in FIELDS
     ):
         return _refuse(400, "invalid_message")
+    return {name: message[name] for name in FIELDS}
+
+
+@csrf_exempt
+@page(PUBLIC)
+def inbound(request: HttpRequest) -> HttpResponseBase:
+    """Take one incoming message from the gateway (POST, signed)."""
+    if request.method != "POST":
+        return _refuse(405, "method_not_allowed")
+    message = _message(request)
+    if isinstance(message, JsonResponse):
+        return message
     try:
         result = services.inbound_receive(
             gateway_id=message["id"],

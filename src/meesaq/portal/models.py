@@ -1,4 +1,4 @@
-"""The public portal's own records: routing rules, tracking tickets, throttling, inbound messages."""
+"""The public portal's records: routing rules, tracking tickets, throttling, inbound messages."""
 
 from __future__ import annotations
 

@@ -43,7 +43,9 @@ CATEGORY_HELP: dict[str, Promise] = {
     "forced_conversion": _("Someone was made to change their religion against their will."),
     "forced_marriage": _("A marriage against someone's will, or of a child."),
     "blasphemy_mob": _("Someone was accused of blasphemy, or a crowd threatens people."),
-    "worship_attack": _("A church, temple, gurdwara, other place of worship or graveyard was attacked."),
+    "worship_attack": _(
+        "A church, temple, gurdwara, other place of worship or graveyard was attacked."
+    ),
     "land_grabbing": _("Someone took or is trying to take your house, land or property."),
     "discrimination": _("Refused a job, school place or public service because of who you are."),
     "hate_speech": _("Speech, posters or posts that stir up hatred against a community."),
@@ -97,9 +99,7 @@ def portal_districts() -> list[AdminUnit]:
     condition = Q()
     for path in paths:
         condition |= Q(path=path) | Q(path__startswith=path + "/")
-    return list(
-        AdminUnit.objects.filter(condition, level=Level.DISTRICT).order_by("name_en")
-    )
+    return list(AdminUnit.objects.filter(condition, level=Level.DISTRICT).order_by("name_en"))
 
 
 def portal_tehsils(district: AdminUnit) -> QuerySet[AdminUnit]:
@@ -145,7 +145,10 @@ def routing_organisation(
     return (
         Organisation.objects.filter(
             is_active=True,
-            kind__in=[OrganisationKind.MINORITIES_AFFAIRS_OFFICE, OrganisationKind.HUMAN_RIGHTS_OFFICE],
+            kind__in=[
+                OrganisationKind.MINORITIES_AFFAIRS_OFFICE,
+                OrganisationKind.HUMAN_RIGHTS_OFFICE,
+            ],
             jurisdiction__pcode=province,
         )
         .order_by("kind", "id")
@@ -214,4 +217,3 @@ def ticket_by_code(code: str) -> Ticket | None:
     if not code:
         return None
     return Ticket.objects.select_related("case").filter(code=code).first()
-

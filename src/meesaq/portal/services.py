@@ -19,6 +19,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone, translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from meesaq.audit.services import audit_record
@@ -107,6 +108,35 @@ def _sms_code(*, phone: str, code: str, language: str) -> None:
     transaction.on_commit(lambda: send_sms_task.enqueue(to=phone, text=text))
 
 
+def _too_long(limit: int) -> list[str | Promise]:
+    return [_("Write at most %(count)d characters.") % {"count": limit}]
+
+
+def _check_answers(
+    *, narrative: str, place: str, full_name: str, phone: str, anonymous: bool
+) -> str:
+    """Refuse missing or too long answers (naming each field); return the phone in E.164."""
+    errors: dict[str, list[str | Promise]] = {}
+    if not narrative:
+        errors["narrative"] = [_("Tell us what happened.")]
+    elif len(narrative) > NARRATIVE_MAX:
+        errors["narrative"] = _too_long(NARRATIVE_MAX)
+    if len(place) > PLACE_MAX:
+        errors["place"] = _too_long(PLACE_MAX)
+    if len(full_name) > NAME_MAX:
+        errors["full_name"] = _too_long(NAME_MAX)
+    if phone:
+        try:
+            phone = normalise_phone(phone)
+        except MeesaqError as error:
+            errors["phone"] = [error.message]
+    if not anonymous and not (full_name or phone):
+        errors["full_name"] = [_("Give a name or a phone number, or choose to stay anonymous.")]
+    if errors:
+        raise MeesaqError(_("Please correct the marked answers."), code="invalid", fields=errors)
+    return phone
+
+
 def complaint_lodge(
     *,
     district: AdminUnit,
@@ -137,33 +167,13 @@ def complaint_lodge(
         scope="lodge", key=key, limit=settings.MEESAQ_PORTAL_LODGE_LIMIT, minutes=window
     ):
         raise _limited()
-    narrative = narrative.strip()
-    errors: dict[str, list[str]] = {}
-    if not narrative:
-        errors["narrative"] = [str(_("Tell us what happened."))]
-    elif len(narrative) > NARRATIVE_MAX:
-        errors["narrative"] = [str(_("Write at most %(count)d characters.") % {"count": NARRATIVE_MAX})]
-    if len(place) > PLACE_MAX:
-        errors["place"] = [str(_("Write at most %(count)d characters.") % {"count": PLACE_MAX})]
+    narrative, full_name, phone = narrative.strip(), " ".join(full_name.split()), phone.strip()
     if anonymous:
         full_name = phone = ""
-        consent_sms = False
-    else:
-        full_name = " ".join(full_name.split())
-        if len(full_name) > NAME_MAX:
-            errors["full_name"] = [str(_("Write at most %(count)d characters.") % {"count": NAME_MAX})]
-        if phone.strip():
-            try:
-                phone = normalise_phone(phone)
-            except MeesaqError as error:
-                errors["phone"] = [str(error.message)]
-        if not (full_name or phone):
-            errors["full_name"] = [
-                str(_("Give a name or a phone number, or choose to stay anonymous."))
-            ]
-        consent_sms = consent_sms and bool(phone)
-    if errors:
-        raise MeesaqError(_("Please correct the marked answers."), code="invalid", fields=dict(errors))  # type: ignore[arg-type]  # list[str] is a list[str | Promise]
+    phone = _check_answers(
+        narrative=narrative, place=place, full_name=full_name, phone=phone, anonymous=anonymous
+    )
+    consent_sms = consent_sms and bool(phone) and not anonymous
     files_check(files)
     organisation = routing_organisation(district=district, category=category, groups=groups)
     if organisation is None:
@@ -300,7 +310,9 @@ def _inbound_district() -> AdminUnit:
         pcode=settings.MEESAQ_INBOUND_DISTRICT, level=Level.DISTRICT
     ).first()
     if district is None:
-        raise MeesaqError("MEESAQ_INBOUND_DISTRICT is not a district's P-code.", code="not_configured")
+        raise MeesaqError(
+            "MEESAQ_INBOUND_DISTRICT is not a district's P-code.", code="not_configured"
+        )
     return district
 
 
@@ -370,9 +382,10 @@ def inbound_receive(
 
 def _inbound_case(*, channel: str, text: str, phone: str, request: HttpRequest | None) -> Case:
     district = _inbound_district()
-    category = Category.objects.filter(code="other").first() or Category.objects.filter(
-        is_active=True
-    ).order_by("order").first()
+    category = (
+        Category.objects.filter(code="other").first()
+        or Category.objects.filter(is_active=True).order_by("order").first()
+    )
     if category is None:
         raise MeesaqError("no category to file messages under", code="not_configured")
     organisation = routing_organisation(district=district, category=category, groups=[])

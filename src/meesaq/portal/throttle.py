@@ -36,7 +36,9 @@ def throttle_exceeded(*, scope: str, key: str, limit: int, minutes: int) -> bool
 def throttle_hit(*, scope: str, key: str, minutes: int) -> None:
     """Count one attempt, and forget this key's attempts older than the window."""
     now = timezone.now()
-    ThrottleHit.objects.filter(scope=scope, key=key, at__lt=now - timedelta(minutes=minutes)).delete()
+    ThrottleHit.objects.filter(
+        scope=scope, key=key, at__lt=now - timedelta(minutes=minutes)
+    ).delete()
     ThrottleHit.objects.create(scope=scope, key=key, at=now)
 
 

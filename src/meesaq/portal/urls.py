@@ -15,5 +15,7 @@ urlpatterns: list[URLPattern] = [
     path("track/add/", views.add_information, name="add_information"),
     path("track/leave/", views.leave, name="leave"),
     path("portal/routing/", views_routing.routing, name="routing"),
-    path("portal/routing/<int:rule_id>/delete/", views_routing.routing_delete, name="routing_delete"),
+    path(
+        "portal/routing/<int:rule_id>/delete/", views_routing.routing_delete, name="routing_delete"
+    ),
 ]

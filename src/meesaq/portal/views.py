@@ -53,38 +53,47 @@ def _step_titles() -> dict[str, str]:
 
 def _district(draft: dict[str, Any]) -> AdminUnit | None:
     pcode = draft.get("district")
-    return next((d for d in selectors.portal_districts() if d.pcode == pcode), None) if pcode else None
+    return (
+        next((d for d in selectors.portal_districts() if d.pcode == pcode), None) if pcode else None
+    )
 
 
 def _first_missing(draft: dict[str, Any]) -> str | None:
     """Return the first step whose required answer is missing."""
-    for name, key in (("what", "category"), ("where", "district"), ("story", "narrative"), ("contact", "contact")):
+    for name, key in (
+        ("what", "category"),
+        ("where", "district"),
+        ("story", "narrative"),
+        ("contact", "contact"),
+    ):
         if not draft.get(key):
             return name
     return None
 
 
+def _place_form(data: Any, initial: dict[str, Any]) -> forms.Form:
+    district = _district(initial)
+    tehsils = list(selectors.portal_tehsils(district)) if district else []
+    return portal_forms.TehsilForm(data, initial=initial, tehsils=tehsils)
+
+
+FORMS: dict[str, Callable[[Any, dict[str, Any]], forms.Form]] = {
+    "what": lambda data, initial: portal_forms.CategoryForm(data, initial=initial),
+    "where": lambda data, initial: portal_forms.DistrictForm(
+        data, initial=initial, districts=selectors.portal_districts()
+    ),
+    "place": _place_form,
+    "when": lambda data, initial: portal_forms.WhenForm(data, initial=initial),
+    "who": lambda data, initial: portal_forms.GroupsForm(data, initial=initial),
+    "story": lambda data, initial: portal_forms.StoryForm(data, initial=initial),
+    "danger": lambda data, initial: portal_forms.DangerForm(data, initial=initial),
+    "contact": lambda data, initial: portal_forms.ContactForm(data, initial=initial),
+    "check": lambda data, initial: portal_forms.CheckForm(data),
+}
+
+
 def _form_for(step: str, draft: dict[str, Any], data: Any = None) -> forms.Form:
-    initial = dict(draft)
-    if step == "what":
-        return portal_forms.CategoryForm(data, initial=initial)
-    if step == "where":
-        return portal_forms.DistrictForm(data, initial=initial, districts=selectors.portal_districts())
-    if step == "place":
-        district = _district(draft)
-        tehsils = list(selectors.portal_tehsils(district)) if district else []
-        return portal_forms.TehsilForm(data, initial=initial, tehsils=tehsils)
-    if step == "when":
-        return portal_forms.WhenForm(data, initial=initial)
-    if step == "who":
-        return portal_forms.GroupsForm(data, initial=initial)
-    if step == "story":
-        return portal_forms.StoryForm(data, initial=initial)
-    if step == "danger":
-        return portal_forms.DangerForm(data, initial=initial)
-    if step == "contact":
-        return portal_forms.ContactForm(data, initial=initial)
-    return portal_forms.CheckForm(data)
+    return FORMS[step](data, dict(draft))
 
 
 def _store(step: str, draft: dict[str, Any], cleaned: dict[str, Any]) -> None:
@@ -112,8 +121,12 @@ def _summary(draft: dict[str, Any]) -> list[tuple[str, str, str]]:
         if draft.get(key)
     ]
     anonymous = draft.get("contact") == portal_forms.ContactForm.ANONYMOUS
-    contact = _("Anonymous") if anonymous else ", ".join(
-        part for part in (draft.get("full_name", ""), draft.get("phone", "")) if part
+    contact = (
+        _("Anonymous")
+        if anonymous
+        else ", ".join(
+            part for part in (draft.get("full_name", ""), draft.get("phone", "")) if part
+        )
     )
     place = ", ".join(
         part for part in (tehsil.name if tehsil else "", draft.get("place", "")) if part
@@ -130,7 +143,9 @@ def _summary(draft: dict[str, Any]) -> list[tuple[str, str, str]]:
     ]
 
 
-def _render(request: HttpRequest, template: str, context: dict[str, Any], status: int = 200) -> HttpResponse:
+def _render(
+    request: HttpRequest, template: str, context: dict[str, Any], status: int = 200
+) -> HttpResponse:
     return render(request, f"portal/{template}", context, status=status)
 
 
@@ -222,7 +237,7 @@ def _send(request: HttpRequest, draft: dict[str, Any]) -> HttpResponseBase:
             phone=draft.get("phone", ""),
             consent_sms=bool(draft.get("consent_sms")),
             consent_share=bool(draft.get("consent_share")),
-            files=request.FILES.getlist("files"),
+            files=request.FILES.getlist("attachments"),
             honeypot=form.cleaned_data.get("website", ""),
             language=get_language() or "ur",
             request=request,
@@ -230,9 +245,8 @@ def _send(request: HttpRequest, draft: dict[str, Any]) -> HttpResponseBase:
     except MeesaqError as error:
         form.add_error(None, str(error.message))
         for name, errors in error.fields.items():
-            if name == "files":
-                for message in errors:
-                    form.add_error("files", str(message))
+            for message in errors:
+                form.add_error("attachments" if name == "files" else None, str(message))
         return _step_page(request, "check", form, draft, status=400)
     draft_clear(request)
     request.session.cycle_key()
@@ -282,7 +296,9 @@ def track(request: HttpRequest) -> HttpResponseBase:
     return _render(request, "track.html", {"form": form}, status=status)
 
 
-def _ticket_required(view: Callable[[HttpRequest, Ticket], HttpResponseBase]) -> Callable[[HttpRequest], HttpResponseBase]:
+def _ticket_required(
+    view: Callable[[HttpRequest, Ticket], HttpResponseBase],
+) -> Callable[[HttpRequest], HttpResponseBase]:
     def wrapped(request: HttpRequest) -> HttpResponseBase:
         ticket = _session_ticket(request)
         if ticket is None:
@@ -325,15 +341,15 @@ def add_information(request: HttpRequest, ticket: Ticket) -> HttpResponseBase:
             services.information_add(
                 ticket=ticket,
                 text=form.cleaned_data["text"],
-                files=request.FILES.getlist("files"),
+                files=request.FILES.getlist("attachments"),
                 request=request,
             )
         except MeesaqError as error:
             error_text = str(error.message)
             for name, errors in error.fields.items():
-                if name in form.fields:
-                    for message in errors:
-                        form.add_error(name, str(message))
+                field = "attachments" if name == "files" else name
+                for message in errors:
+                    form.add_error(field if field in form.fields else None, str(message))
         else:
             messages.success(request, _("Thank you. Your information was added to your complaint."))
             return redirect("portal:status")

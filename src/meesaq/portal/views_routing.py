@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseNotAllowed
+from django.http import Http404, HttpRequest, HttpResponseBase, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -56,9 +56,7 @@ def routing(request: HttpRequest) -> HttpResponseBase:
                 return redirect("portal:routing")
         status = 400
     rules = sorted(selectors.routing_rules_for(user=user), key=lambda r: (-r.specificity, r.pk))
-    return render(
-        request, "portal/routing.html", {"rules": rules, "form": form}, status=status
-    )
+    return render(request, "portal/routing.html", {"rules": rules, "form": form}, status=status)
 
 
 @page("portal.manage_routing")
@@ -73,5 +71,3 @@ def routing_delete(request: HttpRequest, rule_id: int) -> HttpResponseBase:
     services.routing_rule_delete(actor=user, rule=rule, request=request)
     messages.success(request, _("Routing rule removed."))
     return redirect("portal:routing")
-
-

@@ -37,7 +37,7 @@ class CaseAction(models.Model):
         on_delete=models.PROTECT,
     )
     from_complainant = models.BooleanField(_("from the complainant"), default=False)
-    # Staff choose to publish an entry's note to the complainant's tracking page; private by default.
+    # Staff choose to publish a note to the complainant's tracking page; private by default.
     public = models.BooleanField(_("shown to the complainant"), default=False)
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
     # Notes name people and places: encrypted like the narrative.

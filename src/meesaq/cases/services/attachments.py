@@ -79,7 +79,9 @@ def _read_limited(upload: UploadedFile, limit: int) -> bytes:
     return b"".join(parts)
 
 
-def read_checked(upload: UploadedFile, *, limit: int | None = None) -> tuple[bytes, storage.FileType]:
+def read_checked(
+    upload: UploadedFile, *, limit: int | None = None
+) -> tuple[bytes, storage.FileType]:
     """Return an upload's bytes and type, refusing one too large, empty or of a refused type."""
     data = _read_limited(upload, limit if limit is not None else max_upload_bytes())
     if not data:

@@ -210,9 +210,7 @@ def case_moderation(request: HttpRequest, reference: str) -> HttpResponseBase:
         return HttpResponseNotAllowed(POST_ONLY)
     moderation = request.POST.get("moderation", "")
     try:
-        case = case_moderation_set(
-            actor=user, case=case, moderation=moderation, request=request
-        )
+        case = case_moderation_set(actor=user, case=case, moderation=moderation, request=request)
     except MeesaqError as error:
         messages.error(request, str(error.message))
     else:
