@@ -210,7 +210,8 @@ class TrackForm(forms.Form):
     pin = forms.CharField(
         label=_("Secret PIN"),
         max_length=PIN_LENGTH + 4,
-        widget=forms.PasswordInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        # "new-password": never filled in from, nor offered to, a shared phone's password store.
+        widget=forms.PasswordInput(attrs={"inputmode": "numeric", "autocomplete": "new-password"}),
     )
 
 
