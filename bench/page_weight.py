@@ -69,7 +69,7 @@ class Browser:
             data=body,
             headers={"Accept-Encoding": "gzip", "Referer": self.last or self.base},
         )
-        with self.opener.open(request) as response:  # noqa: S310
+        with self.opener.open(request) as response:
             raw = response.read()
             final = response.geturl()
             wire = len(raw)

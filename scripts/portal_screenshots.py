@@ -11,12 +11,11 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from scripts.screenshots import WIDTHS, browser
 from selenium import webdriver
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.expected_conditions import staleness_of
 from selenium.webdriver.support.ui import Select, WebDriverWait
-
-from scripts.screenshots import WIDTHS, browser
 
 STORY = "Two men threatened my brother at the church gate on Sunday and said they would come back."
 
@@ -37,7 +36,15 @@ def submit(driver: webdriver.Chrome) -> None:
     WebDriverWait(driver, 20).until(staleness_of(page))
 
 
-def walk(driver: webdriver.Chrome, base: str, language: str, prefix: str, out: Path, size: tuple[int, int]) -> None:
+def walk(
+    driver: webdriver.Chrome,
+    *,
+    base: str,
+    language: str,
+    prefix: str,
+    out: Path,
+    size: tuple[int, int],
+) -> None:
     """Go through every step, screenshot each, send, and track."""
     width, height = size
     driver.get(f"{base}/{language}/report/")
@@ -92,7 +99,14 @@ def main() -> None:
         for language in ("en", "ur"):
             driver = browser(*size)
             try:
-                walk(driver, args.base, language, f"portal-{language}-{label}", out, size)
+                walk(
+                    driver,
+                    base=args.base,
+                    language=language,
+                    prefix=f"portal-{language}-{label}",
+                    out=out,
+                    size=size,
+                )
             finally:
                 driver.quit()
 

@@ -143,7 +143,7 @@ class Walk:
         assert html.get_attribute("dir") == ("rtl" if self.language == "ur" else "ltr")
         if not self.driver.javascript:
             return
-        from axe_selenium_python import Axe
+        from axe_selenium_python import Axe  # type: ignore[import-untyped]  # ships no types
 
         axe = Axe(self.driver)
         axe.inject()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from django.utils import timezone
 
 from meesaq.cases.models import ActionKind, Case, CaseAction, Channel, Status
 from meesaq.cases.services.actions import action_add
+from meesaq.portal.models import Ticket
 from tests.personas import World
 from tests.portal.conftest import PROGRAM, upload
 from tests.portal.pages import STORY, lodge_through_pages, track_through_pages
@@ -162,3 +164,20 @@ def test_a_false_extension_evidence_file_refuses_the_complaint(world: World, med
     )
     assert response.status_code == 400
     assert not Case.objects.exists()
+
+
+def test_the_pin_waits_for_its_page_sealed_in_the_session(world: World) -> None:
+    from tests.portal.pages import answers
+
+    client = Client()
+    for step, data in answers():
+        client.post(f"/en/report/{step}/", data)
+    client.post("/en/report/check/", {"website": ""})
+    pin = Ticket.objects.get().pin_hash
+    stored = "".join(session.session_data for session in Session.objects.all())
+    decoded = "".join(str(session.get_decoded()) for session in Session.objects.all())
+    shown = client.get("/en/report/done/").content.decode()
+    found = re.search(r'ticket-pin">(\d+)<', shown)
+    assert found
+    assert found.group(1) not in stored + decoded
+    assert pin

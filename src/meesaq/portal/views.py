@@ -7,6 +7,7 @@ draft in the session and redirects to the next step.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -25,6 +26,7 @@ from meesaq.access.decorators import page
 from meesaq.access.policy import PUBLIC
 from meesaq.cases.models import AffectedGroup, Category
 from meesaq.core.errors import MeesaqError
+from meesaq.crypto.keyring import CryptoError, decrypt, encrypt
 from meesaq.geo.models import AdminUnit
 from meesaq.portal import forms as portal_forms
 from meesaq.portal import selectors, services
@@ -34,6 +36,7 @@ from meesaq.portal.models import Ticket
 # The steps in order; one question each.
 STEP_NAMES = ["what", "where", "place", "when", "who", "story", "danger", "contact", "check"]
 DONE_KEY = "portal_done"
+DONE_ASSOCIATED = b"portal.done"
 TICKET_KEY = "portal_ticket"
 
 
@@ -250,8 +253,10 @@ def _send(request: HttpRequest, draft: dict[str, Any]) -> HttpResponseBase:
         return _step_page(request, "check", form, draft, status=400)
     draft_clear(request)
     request.session.cycle_key()
-    # Shown once on the next page, then forgotten: the PIN is never stored in clear anywhere.
-    request.session[DONE_KEY] = {"code": lodged.code, "pin": lodged.pin}
+    # Shown once on the next page, then forgotten; sealed meanwhile, as the session is a row.
+    request.session[DONE_KEY] = encrypt(
+        json.dumps({"code": lodged.code, "pin": lodged.pin}), associated=DONE_ASSOCIATED
+    )
     return redirect("portal:done")
 
 
@@ -259,7 +264,13 @@ def _send(request: HttpRequest, draft: dict[str, Any]) -> HttpResponseBase:
 @never_cache
 def done(request: HttpRequest) -> HttpResponse:
     """Show the tracking code and PIN once."""
-    shown = request.session.pop(DONE_KEY, None)
+    token = request.session.pop(DONE_KEY, None)
+    shown = None
+    if isinstance(token, str):
+        try:
+            shown = json.loads(decrypt(token, associated=DONE_ASSOCIATED))
+        except (CryptoError, ValueError):
+            shown = None
     return _render(request, "done.html", {"shown": shown})
 
 
