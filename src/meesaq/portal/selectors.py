@@ -217,3 +217,13 @@ def ticket_by_code(code: str) -> Ticket | None:
     if not code:
         return None
     return Ticket.objects.select_related("case").filter(code=code).first()
+
+
+def ticket_get(ticket_id: int) -> Ticket | None:
+    """Return the ticket a session holds after its code and PIN were checked."""
+    return Ticket.objects.select_related("case").filter(pk=ticket_id).first()
+
+
+def portal_category(code: str) -> Category | None:
+    """Return a category in use by its code."""
+    return portal_categories().filter(code=code).first()

@@ -24,7 +24,7 @@ from django.views.decorators.cache import never_cache
 
 from meesaq.access.decorators import page
 from meesaq.access.policy import PUBLIC
-from meesaq.cases.models import AffectedGroup, Category
+from meesaq.cases.models import AffectedGroup
 from meesaq.core.errors import MeesaqError
 from meesaq.crypto.keyring import CryptoError, decrypt, encrypt
 from meesaq.geo.models import AdminUnit
@@ -109,7 +109,7 @@ def _store(step: str, draft: dict[str, Any], cleaned: dict[str, Any]) -> None:
 
 def _summary(draft: dict[str, Any]) -> list[tuple[str, str, str]]:
     """Return (question, answer, step) rows of the draft for the check page."""
-    category = Category.objects.filter(code=draft.get("category", "")).first()
+    category = selectors.portal_category(draft.get("category", ""))
     district = _district(draft)
     tehsil = AdminUnit.objects.filter(pcode=draft.get("tehsil") or "").first()
     groups = AffectedGroup.objects.filter(code__in=draft.get("groups") or [])
@@ -216,7 +216,7 @@ def _send(request: HttpRequest, draft: dict[str, Any]) -> HttpResponseBase:
     if not form.is_valid():
         return _step_page(request, "check", form, draft, status=400)
     district = _district(draft)
-    category = Category.objects.filter(code=draft.get("category", ""), is_active=True).first()
+    category = selectors.portal_category(draft.get("category", ""))
     if district is None or category is None:
         return redirect("portal:report_step", step="what" if category is None else "where")
     tehsil = selectors.portal_tehsils(district).filter(pcode=draft.get("tehsil") or "").first()
@@ -281,7 +281,7 @@ def _session_ticket(request: HttpRequest) -> Ticket | None:
     ticket_id = request.session.get(TICKET_KEY)
     if not isinstance(ticket_id, int):
         return None
-    return Ticket.objects.select_related("case").filter(pk=ticket_id).first()
+    return selectors.ticket_get(ticket_id)
 
 
 @page(PUBLIC)
