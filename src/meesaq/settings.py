@@ -236,7 +236,15 @@ AXES_VERBOSE = False
 # Axes keeps the request's form data with each failure; mask everything a person typed.
 AXES_SENSITIVE_PARAMETERS = ["username", "password", "code", "confirmation"]
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = env_int("MEESAQ_PROXY_COUNT", 0)
+# The client's address behind MEESAQ_PROXY_COUNT reverse proxies, for the sign-in lockout and the
+# portal's rate limits. X-Forwarded-For is believed only behind a configured proxy (otherwise
+# anyone could forge it), and only when it holds exactly what the proxies wrote: the client, then
+# one entry per proxy but the last (ipware's count), else the connecting address is used.
+MEESAQ_PROXY_COUNT = env_int("MEESAQ_PROXY_COUNT", 0)
+AXES_IPWARE_PROXY_COUNT = max(MEESAQ_PROXY_COUNT - 1, 0)
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if MEESAQ_PROXY_COUNT else ("REMOTE_ADDR",)
+)
 
 OTP_TOTP_ISSUER = "Meesaq"
 

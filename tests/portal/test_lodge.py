@@ -205,3 +205,64 @@ def test_one_address_can_send_only_so_many_complaints_an_hour(world: World) -> N
     assert error.value.code == "rate_limited"
     lodge(request=fake_request("198.51.100.2"))
     assert Case.objects.count() == 3
+
+
+@override_settings(
+    MEESAQ_PORTAL_LODGE_LIMIT=1,
+    AXES_IPWARE_PROXY_COUNT=0,  # one proxy (nginx): X-Forwarded-For holds just the client
+    AXES_IPWARE_META_PRECEDENCE_ORDER=("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"),
+)
+def test_behind_the_proxy_each_forwarded_client_is_counted_apart(world: World) -> None:
+    def behind_proxy(client: str) -> Any:
+        request = fake_request("10.0.0.2")
+        request.META["HTTP_X_FORWARDED_FOR"] = client
+        return request
+
+    lodge(request=behind_proxy("203.0.113.10"))
+    lodge(request=behind_proxy("203.0.113.11"))
+    with pytest.raises(MeesaqError):
+        lodge(request=behind_proxy("203.0.113.10"))
+
+
+@override_settings(MEESAQ_PORTAL_LODGE_LIMIT=1)
+def test_without_a_proxy_a_forged_forwarded_header_changes_nothing(world: World) -> None:
+    def forged(client: str) -> Any:
+        request = fake_request("198.51.100.50")
+        request.META["HTTP_X_FORWARDED_FOR"] = client
+        return request
+
+    lodge(request=forged("203.0.113.20"))
+    with pytest.raises(MeesaqError):
+        lodge(request=forged("203.0.113.21"))
+
+
+def test_the_proxy_count_decides_whether_forwarded_addresses_are_believed(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[2]
+    code = (
+        "import django; django.setup(); "
+        "from django.test import RequestFactory; "
+        "from axes.helpers import get_client_ip_address as ip; "
+        "r = RequestFactory().get('/', REMOTE_ADDR='10.0.0.2', "
+        "HTTP_X_FORWARDED_FOR='203.0.113.9'); print(ip(r))"
+    )
+    seen = {}
+    for count in ("0", "1"):
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("MEESAQ_", "DATABASE_"))}
+        env.update(
+            {
+                "DJANGO_SETTINGS_MODULE": "meesaq.settings",
+                "PYTHONPATH": str(root / "src"),
+                "MEESAQ_VAR_DIR": str(tmp_path),
+                "MEESAQ_PROXY_COUNT": count,
+            }
+        )
+        done = subprocess.run(  # noqa: S603  # a fixed interpreter and our own code
+            [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=False
+        )
+        assert done.returncode == 0, done.stderr
+        seen[count] = done.stdout.strip()
+    assert seen == {"0": "10.0.0.2", "1": "203.0.113.9"}

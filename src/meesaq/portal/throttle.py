@@ -18,7 +18,8 @@ from meesaq.portal.models import ThrottleHit
 
 def client_key(request: HttpRequest) -> str:
     """Return the keyed hash of the request's client address (the address is never stored)."""
-    address = get_client_ip_address(request) or "unknown"
+    # ipware answers None when X-Forwarded-For does not match the proxies: use the connection's.
+    address = get_client_ip_address(request) or request.META.get("REMOTE_ADDR") or "unknown"
     return blind_index("portal.address", str(address))
 
 
