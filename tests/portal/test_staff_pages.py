@@ -140,3 +140,17 @@ def test_the_complainants_additions_show_on_the_timeline_without_an_author(
     information_add(ticket=case.ticket, text="They came back.", request=fake_request())
     page = client_for(world.case_officer).get(case.get_absolute_url()).content.decode()
     assert "From the complainant" in page
+
+
+def test_the_case_list_finds_or_leaves_out_spam(
+    world: World, client_for: Callable[..., Client]
+) -> None:
+    spam = lodge(honeypot="http://spam.invalid").case
+    real = lodge().case
+    client = client_for(world.intake_officer)
+    only_spam = client.get("/en/cases/", {"moderation": "spam"}).content.decode()
+    assert spam.reference in only_spam
+    assert real.reference not in only_spam
+    accepted = client.get("/en/cases/", {"moderation": "accepted"}).content.decode()
+    assert real.reference in accepted
+    assert spam.reference not in accepted
