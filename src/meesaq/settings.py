@@ -139,6 +139,7 @@ INSTALLED_APPS = [
     "meesaq.referrals",
     "meesaq.sla",
     "meesaq.backup",
+    "meesaq.portal",
 ]
 
 # Background work: Django's tasks API (the django-tasks backport) with a database-backed queue,
@@ -236,7 +237,15 @@ AXES_VERBOSE = False
 # Axes keeps the request's form data with each failure; mask everything a person typed.
 AXES_SENSITIVE_PARAMETERS = ["username", "password", "code", "confirmation"]
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = env_int("MEESAQ_PROXY_COUNT", 0)
+# The client's address behind MEESAQ_PROXY_COUNT reverse proxies, for the sign-in lockout and the
+# portal's rate limits. X-Forwarded-For is believed only behind a configured proxy (otherwise
+# anyone could forge it), and only when it holds exactly what the proxies wrote: the client, then
+# one entry per proxy but the last (ipware's count), else the connecting address is used.
+MEESAQ_PROXY_COUNT = env_int("MEESAQ_PROXY_COUNT", 0)
+AXES_IPWARE_PROXY_COUNT = max(MEESAQ_PROXY_COUNT - 1, 0)
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if MEESAQ_PROXY_COUNT else ("REMOTE_ADDR",)
+)
 
 OTP_TOTP_ISSUER = "Meesaq"
 
@@ -329,6 +338,25 @@ MEESAQ_SMS_API_KEY = env_str("MEESAQ_SMS_API_KEY")
 
 # How many days after closure a dissatisfied complainant may ask to reopen the case.
 MEESAQ_FEEDBACK_REOPEN_DAYS = env_int("MEESAQ_FEEDBACK_REOPEN_DAYS", 30)
+
+# --- Public portal ----------------------------------------------------------------------------
+# Rate limits per client address (as axes derives it behind MEESAQ_PROXY_COUNT proxies) and per
+# tracking code. Each is "so many in so many minutes".
+MEESAQ_PORTAL_LODGE_LIMIT = env_int("MEESAQ_PORTAL_LODGE_LIMIT", 5)
+MEESAQ_PORTAL_LODGE_WINDOW_MINUTES = env_int("MEESAQ_PORTAL_LODGE_WINDOW_MINUTES", 60)
+MEESAQ_PORTAL_ADD_LIMIT = env_int("MEESAQ_PORTAL_ADD_LIMIT", 20)
+MEESAQ_PORTAL_TRACK_LIMIT_PER_ADDRESS = env_int("MEESAQ_PORTAL_TRACK_LIMIT_PER_ADDRESS", 10)
+MEESAQ_PORTAL_TRACK_LIMIT_PER_CODE = env_int("MEESAQ_PORTAL_TRACK_LIMIT_PER_CODE", 5)
+MEESAQ_PORTAL_TRACK_WINDOW_MINUTES = env_int("MEESAQ_PORTAL_TRACK_WINDOW_MINUTES", 15)
+# Evidence files per complaint or addition; each within MEESAQ_PORTAL_MAX_UPLOAD_MB.
+MEESAQ_PORTAL_MAX_FILES = env_int("MEESAQ_PORTAL_MAX_FILES", 3)
+MEESAQ_PORTAL_MAX_UPLOAD_MB = env_int("MEESAQ_PORTAL_MAX_UPLOAD_MB", 10)
+# The SMS/WhatsApp gateway's webhook: the shared secret that signs each request (HMAC-SHA256 of
+# "timestamp.body"), how old a signed request may be, and the district (P-code) where messages
+# without a place are opened. The webhook answers 503 until the secret and district are set.
+MEESAQ_INBOUND_SECRET = env_str("MEESAQ_INBOUND_SECRET")
+MEESAQ_INBOUND_WINDOW_SECONDS = env_int("MEESAQ_INBOUND_WINDOW_SECONDS", 300)
+MEESAQ_INBOUND_DISTRICT = env_str("MEESAQ_INBOUND_DISTRICT")
 
 # --- Demo -------------------------------------------------------------------------------------
 MEESAQ_DEMO_PASSWORD = env_str("MEESAQ_DEMO_PASSWORD")

@@ -7,11 +7,13 @@ from django.views.i18n import set_language
 from meesaq.access.decorators import page
 from meesaq.access.policy import PUBLIC
 from meesaq.core import views as core_views
+from meesaq.portal import hooks as portal_hooks
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("healthz", core_views.healthz, name="healthz-root"),
     path("readyz", core_views.readyz, name="readyz"),
     path("i18n/setlang/", page(PUBLIC)(set_language), name="set_language"),
+    path("hooks/messages/", portal_hooks.inbound, name="portal-inbound"),
 ]
 
 urlpatterns += i18n_patterns(
@@ -25,6 +27,7 @@ urlpatterns += i18n_patterns(
     path("referrals/", include("meesaq.referrals.urls")),
     path("notifications/", include("meesaq.notifications.urls")),
     path("deadlines/", include("meesaq.sla.urls")),
+    path("", include("meesaq.portal.urls")),
     prefix_default_language=True,
 )
 

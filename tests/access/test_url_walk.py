@@ -94,6 +94,14 @@ def _default_rule() -> DeadlineRule:
     return rule
 
 
+def _routing_rule() -> Any:
+    from meesaq.portal.models import RoutingRule
+
+    rule = RoutingRule.objects.order_by("pk").first()
+    assert rule is not None  # seeded by the portal's migration
+    return rule
+
+
 # Sample arguments for URLs that take them: each gets the world and returns the kwargs.
 SAMPLE_KWARGS: dict[str, Callable[[World], dict[str, str]]] = {
     "access:break_glass_request": lambda w: {
@@ -123,6 +131,8 @@ SAMPLE_KWARGS: dict[str, Callable[[World], dict[str, str]]] = {
     "referrals:onward": _referral_sample,
     "referrals:transfer_decide": _transfer_sample,
     "cases:taxonomy_edit": lambda w: {"kind": "categories", "code": "threats"},
+    "portal:report_step": lambda w: {"step": "what"},
+    "portal:routing_delete": lambda w: {"rule_id": str(_routing_rule().pk)},
     "accounts:set_password": lambda w: {
         "uidb64": urlsafe_base64_encode(force_bytes(w.intake_officer.pk)),
         "token": set_password_tokens.make_token(w.intake_officer),

@@ -32,6 +32,14 @@ class ActionForm(forms.Form):
     fir_number = forms.CharField(label=_("FIR number"), required=False, max_length=50)
     police_station = forms.CharField(label=_("Police station"), required=False, max_length=150)
     law_sections = forms.CharField(label=_("Sections of law"), required=False, max_length=200)
+    public = forms.BooleanField(
+        label=_("Show this note to the complainant on the tracking page"),
+        required=False,
+        help_text=_(
+            "Only the note's text and date are shown, never your name. Write it for the "
+            "complainant: no internal details, no other people."
+        ),
+    )
 
     def __init__(self, *args: Any, entries: QuerySet[CaseAction], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

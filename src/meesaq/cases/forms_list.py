@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from meesaq.accounts.models import User
-from meesaq.cases.models import Channel, Priority, Status
+from meesaq.cases.models import Channel, Moderation, Priority, Status
 from meesaq.cases.selectors.cases import CaseFilters, case_officer_choices
 from meesaq.cases.selectors.intake import intake_categories, intake_groups
 from meesaq.geo.models import Level
@@ -39,6 +39,9 @@ class CaseListForm(forms.Form):
     group = forms.ChoiceField(label=_("Affected group"), required=False)
     place = forms.ChoiceField(label=_("Place"), required=False)
     channel = forms.ChoiceField(label=_("Channel"), required=False, choices=[ANY, *Channel.choices])
+    moderation = forms.ChoiceField(
+        label=_("Moderation"), required=False, choices=[ANY, *Moderation.choices]
+    )
     assigned = forms.ChoiceField(label=_("Case officer"), required=False)
     overdue = forms.BooleanField(
         label=_("Only cases waiting too long for a first action"),
@@ -93,6 +96,7 @@ class CaseListForm(forms.Form):
             group=data.get("group") or "",
             place=unit_get(place) if place else None,
             channel=data.get("channel") or "",
+            moderation=data.get("moderation") or "",
             assigned=data.get("assigned") or "",
             overdue=bool(data.get("overdue")),
             received_from=received_from,

@@ -8,6 +8,7 @@ urlpatterns: list[URLPattern] = [
     path("<str:reference>/status/", workflow.case_transition, name="transition"),
     path("<str:reference>/assign/", workflow.case_assign, name="assign"),
     path("<str:reference>/priority/", workflow.case_priority, name="priority"),
+    path("<str:reference>/moderation/", workflow.case_moderation, name="moderation"),
     path("<str:reference>/actions/add/", actions.action_add, name="action_add"),
     path(
         "<str:reference>/attachments/add/",

@@ -47,6 +47,7 @@ MENU: list[NavItem] = [
     NavItem(_("Deadline settings"), "sla:settings", "sla.manage"),
     NavItem(_("Background jobs"), "notifications:jobs", "system.jobs"),
     NavItem(_("Message templates"), "notifications:templates", "notifications.templates"),
+    NavItem(_("Portal routing"), "portal:routing", "portal.manage_routing"),
     NavItem(_("My account"), "accounts:profile", policy.SIGNED_IN),
 ]
 

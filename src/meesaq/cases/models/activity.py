@@ -28,9 +28,17 @@ class CaseAction(models.Model):
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="actions")
     kind = models.CharField(_("kind"), max_length=20, choices=ActionKind.choices)
     occurred_on = models.DateField(_("date"))
+    # No author for information the complainant added through the public portal or a message.
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.PROTECT
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
     )
+    from_complainant = models.BooleanField(_("from the complainant"), default=False)
+    # Staff choose to publish a note to the complainant's tracking page; private by default.
+    public = models.BooleanField(_("shown to the complainant"), default=False)
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
     # Notes name people and places: encrypted like the narrative.
     note = EncryptedTextField(_("note"), blank=True)
@@ -63,10 +71,12 @@ class Attachment(models.Model):
     action = models.ForeignKey(
         CaseAction, null=True, blank=True, on_delete=models.PROTECT, related_name="attachments"
     )
+    # No uploader for files the complainant sent through the public portal.
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    from_complainant = models.BooleanField(_("from the complainant"), default=False)
     original_name = EncryptedTextField(_("file name"), max_length=255)
     content_type = models.CharField(_("type"), max_length=100)
     size = models.PositiveBigIntegerField(_("size in bytes"))

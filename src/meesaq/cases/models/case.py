@@ -35,6 +35,13 @@ class Status(models.TextChoices):
     REOPENED = "reopened", _("Reopened")
 
 
+class Moderation(models.TextChoices):
+    """Whether staff take a complaint as real; spam is kept, never deleted."""
+
+    ACCEPTED = "accepted", _("Accepted")
+    SPAM = "spam", _("Marked as spam")
+
+
 class Priority(models.TextChoices):
     URGENT = "urgent", _("Urgent")
     HIGH = "high", _("High")
@@ -155,6 +162,10 @@ class Case(TimeStampedModel):
         related_name="+",
     )
     status_changed_at = models.DateTimeField(_("status changed at"), null=True, blank=True)
+    # Public complaints can be abuse: staff mark them as spam instead of deleting anything.
+    moderation = models.CharField(
+        _("moderation"), max_length=10, choices=Moderation.choices, default=Moderation.ACCEPTED
+    )
     first_action_at = models.DateTimeField(_("first action at"), null=True, blank=True)
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)

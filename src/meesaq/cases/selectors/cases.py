@@ -53,6 +53,8 @@ class CaseFilters:
     group: str = ""
     place: AdminUnit | None = None
     channel: str = ""
+    # "accepted" or "spam" (public complaints marked by staff).
+    moderation: str = ""
     # "me", "none" (unassigned) or a user's id.
     assigned: str = ""
     overdue: bool = False
@@ -145,6 +147,7 @@ def _filter(queryset: QuerySet[Case], filters: CaseFilters, user: User) -> Query
         "priority": filters.priority,
         "category__code": filters.category,
         "channel": filters.channel,
+        "moderation": filters.moderation,
     }
     queryset = queryset.filter(**{name: value for name, value in exact.items() if value})
     if filters.group:

@@ -206,7 +206,9 @@ def case_timeline(*, user: User, case: Case, identity_visible: bool) -> list[Tim
             TimelineRow(
                 occurred_on=day(action.occurred_on),
                 kind=action.get_kind_display(),
-                author=_person_name(action.author),
+                author=_("From the complainant")
+                if action.from_complainant
+                else _person_name(action.author),
                 note=action.note if identity_visible else _("Hidden"),
                 details=details,
                 note_hidden=not identity_visible,

@@ -87,9 +87,14 @@ def action_add(
     police_station: str = "",
     law_sections: str = "",
     corrects: CaseAction | None = None,
+    public: bool = False,
     request: HttpRequest | None = None,
 ) -> CaseAction:
-    """Add an entry to a case's timeline (or a correction of an earlier entry)."""
+    """Add an entry to a case's timeline (or a correction of an earlier entry).
+
+    ``public`` publishes the entry's note to the complainant's tracking page: staff choose it
+    explicitly for each entry, and an entry without a note has nothing to publish.
+    """
     note = note.strip()
     if kind == ActionKind.FIR:
         fir_number, police_station = fir_number.strip(), police_station.strip()
@@ -120,6 +125,7 @@ def action_add(
             police_station=police_station,
             law_sections=law_sections,
             corrects=corrects,
+            public=public and bool(note),
         )
         entry.full_clean()
         entry.save()
@@ -134,7 +140,50 @@ def action_add(
         detail: dict[str, str | int | bool | None] = {"kind": kind, "action_id": entry.pk}
         if corrects is not None:
             detail["corrects"] = corrects.pk
+        if entry.public:
+            detail["public"] = True
         audit_record(
             actor=actor, action="cases.action_added", target=case, request=request, detail=detail
+        )
+    return entry
+
+
+COMPLAINANT_NOTE_MAX = 5000
+
+
+def action_add_from_complainant(
+    *, case: Case, note: str, request: HttpRequest | None = None
+) -> CaseAction:
+    """Add what the complainant wrote later (portal or message) to the timeline, audited.
+
+    Called only by the public services after they have checked the complainant's code and PIN
+    (or the message's signature); never published back, never counted as a first action.
+    """
+    note = note.strip()
+    if not note:
+        raise _field_error("note", str(_("Write what you want to add.")), "note_required")
+    if len(note) > COMPLAINANT_NOTE_MAX:
+        raise _field_error(
+            "note",
+            str(_("Write at most %(count)d characters.") % {"count": COMPLAINANT_NOTE_MAX}),
+            "note_too_long",
+        )
+    with transaction.atomic():
+        entry = CaseAction(
+            case=case,
+            kind=ActionKind.NOTE,
+            occurred_on=timezone.localdate(),
+            author=None,
+            note=note,
+            from_complainant=True,
+        )
+        entry.full_clean()
+        entry.save()
+        audit_record(
+            actor=None,
+            action="cases.action_added",
+            target=case,
+            request=request,
+            detail={"kind": ActionKind.NOTE, "action_id": entry.pk, "from_complainant": True},
         )
     return entry

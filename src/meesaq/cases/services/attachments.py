@@ -15,7 +15,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from meesaq.access import policy
-from meesaq.audit.services import audit_record
+from meesaq.audit.services import DetailValue, audit_record
 from meesaq.cases import storage
 from meesaq.cases.models import Attachment, Case, CaseAction
 from meesaq.core.errors import MeesaqError
@@ -79,6 +79,97 @@ def _read_limited(upload: UploadedFile, limit: int) -> bytes:
     return b"".join(parts)
 
 
+def read_checked(
+    upload: UploadedFile, *, limit: int | None = None
+) -> tuple[bytes, storage.FileType]:
+    """Return an upload's bytes and type, refusing one too large, empty or of a refused type."""
+    data = _read_limited(upload, limit if limit is not None else max_upload_bytes())
+    if not data:
+        raise MeesaqError(
+            _("The file is empty."), code="file_empty", fields={"file": [_("The file is empty.")]}
+        )
+    kind = storage.detect_type(data)
+    if kind is None:
+        message = _(
+            "This kind of file cannot be attached. Accepted: %(kinds)s (the file's content "
+            "decides, not its name)."
+        ) % {"kinds": accepted_types_label()}
+        raise MeesaqError(message, code="file_type", fields={"file": [message]})
+    return data, kind
+
+
+def _store_attachment(
+    *,
+    case: Case,
+    upload: UploadedFile,
+    action: CaseAction | None,
+    actor: User | None,
+    request: HttpRequest | None,
+    from_complainant: bool = False,
+) -> Attachment:
+    data, kind = read_checked(upload)
+    storage_name = storage.store(data)
+    try:
+        with transaction.atomic():
+            attachment = Attachment(
+                case=case,
+                action=action,
+                uploaded_by=actor,
+                original_name=clean_file_name(upload.name or "file"),
+                content_type=kind.content_type,
+                size=len(data),
+                sha256=hashlib.sha256(data).hexdigest(),
+                storage_name=storage_name,
+                from_complainant=from_complainant,
+            )
+            attachment.full_clean()
+            attachment.save()
+            detail: dict[str, DetailValue] = {
+                "attachment_id": attachment.pk,
+                "content_type": kind.content_type,
+                "size": len(data),
+            }
+            if from_complainant:
+                detail["from_complainant"] = True
+            audit_record(
+                actor=actor,
+                action="cases.attachment_added",
+                target=case,
+                request=request,
+                detail=detail,
+            )
+    except BaseException:
+        # No row points to the file: remove it rather than leave an orphan on disk.
+        storage.discard(storage_name)
+        raise
+    return attachment
+
+
+def attachment_add_from_complainant(
+    *,
+    case: Case,
+    upload: UploadedFile,
+    action: CaseAction | None = None,
+    request: HttpRequest | None = None,
+) -> Attachment:
+    """Attach a file the complainant sent through the portal, checked by content, encrypted.
+
+    Called only by the portal's services after the complainant's code and PIN were checked.
+    """
+    if action is not None and action.case_id != case.pk:
+        raise MeesaqError(
+            _("The file must belong to an entry of the same case."), code="action_other_case"
+        )
+    return _store_attachment(
+        case=case,
+        upload=upload,
+        action=action,
+        actor=None,
+        request=request,
+        from_complainant=True,
+    )
+
+
 def attachment_add(
     *,
     actor: User,
@@ -94,49 +185,7 @@ def attachment_add(
         raise MeesaqError(
             _("The file must belong to an entry of the same case."), code="action_other_case"
         )
-    data = _read_limited(upload, max_upload_bytes())
-    if not data:
-        raise MeesaqError(
-            _("The file is empty."), code="file_empty", fields={"file": [_("The file is empty.")]}
-        )
-    kind = storage.detect_type(data)
-    if kind is None:
-        message = _(
-            "This kind of file cannot be attached. Accepted: %(kinds)s (the file's content "
-            "decides, not its name)."
-        ) % {"kinds": accepted_types_label()}
-        raise MeesaqError(message, code="file_type", fields={"file": [message]})
-    storage_name = storage.store(data)
-    try:
-        with transaction.atomic():
-            attachment = Attachment(
-                case=case,
-                action=action,
-                uploaded_by=actor,
-                original_name=clean_file_name(upload.name or "file"),
-                content_type=kind.content_type,
-                size=len(data),
-                sha256=hashlib.sha256(data).hexdigest(),
-                storage_name=storage_name,
-            )
-            attachment.full_clean()
-            attachment.save()
-            audit_record(
-                actor=actor,
-                action="cases.attachment_added",
-                target=case,
-                request=request,
-                detail={
-                    "attachment_id": attachment.pk,
-                    "content_type": kind.content_type,
-                    "size": len(data),
-                },
-            )
-    except BaseException:
-        # No row points to the file: remove it rather than leave an orphan on disk.
-        storage.discard(storage_name)
-        raise
-    return attachment
+    return _store_attachment(case=case, upload=upload, action=action, actor=actor, request=request)
 
 
 @dataclass(frozen=True)

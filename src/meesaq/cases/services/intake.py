@@ -15,13 +15,14 @@ from django.utils.translation import gettext_lazy as _
 
 from meesaq.access.roles import CASE_ROLES
 from meesaq.accounts.models import User
-from meesaq.audit.services import audit_record
+from meesaq.audit.services import DetailValue, audit_record
 from meesaq.cases.models import (
     AffectedGroup,
     Case,
     CaseTransition,
     Category,
     Channel,
+    Moderation,
     Priority,
     Status,
 )
@@ -123,6 +124,47 @@ def _as_meesaq_error(error: ValidationError) -> MeesaqError:
     return MeesaqError(first, code="invalid", fields=fields)
 
 
+def _case_save_new(
+    *,
+    case: Case,
+    groups: list[AffectedGroup],
+    actor: User | None,
+    request: HttpRequest | None,
+    detail: dict[str, DetailValue],
+) -> Case:
+    """Validate and save a new case with its reference, first transition, audit and clocks."""
+    try:
+        # The reference is taken only once everything else is valid.
+        case.full_clean(exclude=["reference"], validate_unique=False)
+    except ValidationError as error:
+        raise _as_meesaq_error(error) from error
+    now = timezone.now()
+    with transaction.atomic():
+        # The counter row stays locked until this transaction commits (see reference_next).
+        case.reference = reference_next(
+            district=case.district, year=timezone.localtime(case.received_at).year
+        )
+        case.status_changed_at = now
+        case.save()
+        if groups:
+            case.groups.set(groups)
+        CaseTransition.objects.create(
+            case=case,
+            from_status="",
+            to_status=Status.RECEIVED,
+            actor=actor,
+            occurred_at=now,
+        )
+        audit_record(
+            actor=actor, action="cases.case_created", target=case, request=request, detail=detail
+        )
+        deadlines_refresh(case)
+        if case.priority == Priority.URGENT:
+            # Urgent cases alert the supervisors the moment they are registered.
+            urgent_case_alert(case)
+    return case
+
+
 def case_register_intake(
     *,
     actor: User,
@@ -195,42 +237,106 @@ def case_register_intake(
         recorded_by=actor,
         recorded_on_behalf=recorded_on_behalf,
     )
-    try:
-        # The reference is taken only once everything else is valid.
-        case.full_clean(exclude=["reference"], validate_unique=False)
-    except ValidationError as error:
-        raise _as_meesaq_error(error) from error
-    now = timezone.now()
-    with transaction.atomic():
-        # The counter row stays locked until this transaction commits (see reference_next).
-        case.reference = reference_next(
-            district=district, year=timezone.localtime(received_at).year
+    return _case_save_new(
+        case=case,
+        groups=chosen_groups,
+        actor=actor,
+        request=request,
+        detail={
+            "channel": channel,
+            "category": category.code,
+            "priority": str(priority),
+            "on_behalf": recorded_on_behalf,
+        },
+    )
+
+
+PUBLIC_CHANNELS = frozenset({Channel.PORTAL, Channel.SMS, Channel.WHATSAPP})
+
+
+def case_register_public(
+    *,
+    organisation: Organisation,
+    district: AdminUnit,
+    tehsil: AdminUnit | None = None,
+    channel: str,
+    category: Category,
+    groups: Iterable[AffectedGroup] = (),
+    title: str,
+    narrative: str = "",
+    place: str = "",
+    incident_on: date | None = None,
+    consent_contact: bool = False,
+    consent_share: bool = False,
+    risk_threat_to_life: bool = False,
+    risk_ongoing_violence: bool = False,
+    risk_child_involved: bool = False,
+    risk_mob_threat: bool = False,
+    moderation: str = Moderation.ACCEPTED,
+    request: HttpRequest | None = None,
+) -> Case:
+    """Register a complaint that came in without staff (portal, SMS, WhatsApp) in ``received``.
+
+    The organisation comes from the portal's routing rules, not from a user's membership; the
+    reference, first transition, audit event, deadlines and urgent alert are those of any intake.
+    """
+    if channel not in PUBLIC_CHANNELS:
+        raise _refuse("channel", _("Choose how the complaint came in."), "invalid_channel")
+    if district.level != Level.DISTRICT:
+        raise _refuse("district", _("Choose a district."), "not_a_district")
+    if tehsil is not None and (tehsil.level != Level.TEHSIL or tehsil.parent_id != district.pk):
+        raise _refuse(
+            "tehsil", _("This tehsil is not in the chosen district."), "tehsil_not_in_district"
         )
-        case.status_changed_at = now
-        case.save()
-        if chosen_groups:
-            case.groups.set(chosen_groups)
-        CaseTransition.objects.create(
-            case=case,
-            from_status="",
-            to_status=Status.RECEIVED,
-            actor=actor,
-            occurred_at=now,
-        )
-        audit_record(
-            actor=actor,
-            action="cases.case_created",
-            target=case,
-            request=request,
-            detail={
-                "channel": channel,
-                "category": category.code,
-                "priority": str(priority),
-                "on_behalf": recorded_on_behalf,
-            },
-        )
-        deadlines_refresh(case)
-        if case.priority == Priority.URGENT:
-            # Urgent cases alert the supervisors the moment they are registered.
-            urgent_case_alert(case)
-    return case
+    if not organisation.is_active:
+        raise _refuse("organisation", _("This organisation is not active."), "inactive_org")
+    received_at = timezone.now()
+    _check_times(received_at=received_at, incident_on=incident_on)
+    if not category.is_active:
+        raise _refuse("category", _("This category is no longer in use."), "inactive_category")
+    chosen_groups = list(groups)
+    if any(not group.is_active for group in chosen_groups):
+        raise _refuse("groups", _("An affected group is no longer in use."), "inactive_group")
+    if moderation not in Moderation.values:
+        raise _refuse("moderation", _("Choose one of the options."), "invalid_moderation")
+    priority = priority_from_risk(
+        threat_to_life=risk_threat_to_life,
+        ongoing_violence=risk_ongoing_violence,
+        child_involved=risk_child_involved,
+        mob_threat=risk_mob_threat,
+    )
+    case = Case(
+        organisation=organisation,
+        district=district,
+        tehsil=tehsil,
+        jurisdiction_path=district.path,
+        place=place.strip(),
+        received_at=received_at,
+        incident_on=incident_on,
+        channel=channel,
+        category=category,
+        title=title.strip()[:150],
+        narrative=narrative.strip(),
+        consent_contact=consent_contact,
+        consent_share=consent_share,
+        status=Status.RECEIVED,
+        priority=priority,
+        risk_threat_to_life=risk_threat_to_life,
+        risk_ongoing_violence=risk_ongoing_violence,
+        risk_child_involved=risk_child_involved,
+        risk_mob_threat=risk_mob_threat,
+        moderation=moderation,
+    )
+    return _case_save_new(
+        case=case,
+        groups=chosen_groups,
+        actor=None,
+        request=request,
+        detail={
+            "channel": channel,
+            "category": category.code,
+            "priority": str(priority),
+            "public": True,
+            "moderation": moderation,
+        },
+    )

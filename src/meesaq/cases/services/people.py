@@ -174,6 +174,45 @@ def person_add_to_case(
     return link
 
 
+def person_record_public_complainant(
+    *,
+    case: Case,
+    full_name: str = "",
+    phone: str = "",
+    request: HttpRequest | None = None,
+) -> CasePerson:
+    """Record the complainant of a public complaint (portal or message), identity encrypted.
+
+    Called only by the public intake services: there is no staff actor, the case was just
+    created from the complainant's own words.
+    """
+    identity = _clean_identity(
+        full_name=full_name,
+        relative_name="",
+        cnic="",
+        phone=phone,
+        address="",
+        gender=Gender.UNKNOWN,
+        age_band=AgeBand.UNKNOWN,
+        faith=Faith.UNKNOWN,
+    )
+    person = Person(**identity, recorded_by_organisation_id=case.organisation_id)
+    _set_indexes(person)
+    _full_clean(person)
+    with transaction.atomic():
+        person.save()
+        _rebuild_tokens(person)
+        link = CasePerson.objects.create(case=case, person=person, role=PersonRole.COMPLAINANT)
+        audit_record(
+            actor=None,
+            action="cases.person_added",
+            target=case,
+            request=request,
+            detail={"role": PersonRole.COMPLAINANT, "person_id": person.pk, "public": True},
+        )
+    return link
+
+
 def person_link_existing(
     *,
     actor: User,

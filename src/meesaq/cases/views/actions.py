@@ -79,6 +79,7 @@ def action_add(request: HttpRequest, reference: str) -> HttpResponseBase:
             police_station=data["police_station"],
             law_sections=data["law_sections"],
             corrects=data["corrects"],
+            public=data["public"],
             request=request,
         )
     except MeesaqError as error:

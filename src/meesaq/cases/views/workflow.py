@@ -14,9 +14,11 @@ from django.utils.translation import gettext as _
 from meesaq.access import policy
 from meesaq.access.decorators import page
 from meesaq.cases.forms_workflow import AssignForm, PriorityForm, TransitionForm
-from meesaq.cases.models import Case, Status
+from meesaq.cases.models import Case, Moderation, Status
 from meesaq.cases.selectors.workflow import case_for_user, case_history, officer_workloads
 from meesaq.cases.services import workflow as services
+from meesaq.cases.services.intake import PUBLIC_CHANNELS
+from meesaq.cases.services.moderation import case_moderation_set
 from meesaq.cases.workflow import TransitionRow
 from meesaq.core.errors import MeesaqError
 
@@ -92,6 +94,11 @@ def workflow_section(*, request: HttpRequest, user: User, case: Case) -> dict[st
         "workloads": workloads,
         "priority_form": priority_form,
         "priority_url": reverse("cases:priority", kwargs=reference),
+        "is_spam": case.moderation == Moderation.SPAM,
+        # Spam comes through the public channels; a spam mark can always be taken back.
+        "may_moderate": policy.may(user, "cases.triage", case)
+        and (case.channel in PUBLIC_CHANNELS or case.moderation == Moderation.SPAM),
+        "moderation_url": reverse("cases:moderation", kwargs=reference),
     }
 
 
@@ -190,5 +197,27 @@ def case_priority(request: HttpRequest, reference: str) -> HttpResponseBase:
         messages.success(
             request,
             _("Priority is now %(priority)s.") % {"priority": case.get_priority_display()},
+        )
+    return redirect(case.get_absolute_url())
+
+
+@page("cases.list")
+def case_moderation(request: HttpRequest, reference: str) -> HttpResponseBase:
+    """Mark the case as spam, or take that back (POST: moderation); nothing is deleted."""
+    user = policy.acting_user(request)
+    case = case_for_user(user=user, reference=reference)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(POST_ONLY)
+    moderation = request.POST.get("moderation", "")
+    try:
+        case = case_moderation_set(actor=user, case=case, moderation=moderation, request=request)
+    except MeesaqError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(
+            request,
+            _("Marked as spam. The case and everything on it are kept.")
+            if case.moderation == Moderation.SPAM
+            else _("No longer marked as spam."),
         )
     return redirect(case.get_absolute_url())
