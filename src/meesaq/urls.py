@@ -6,11 +6,14 @@ from django.views.i18n import set_language
 
 from meesaq.access.decorators import page
 from meesaq.access.policy import PUBLIC
+from meesaq.api.api import api
 from meesaq.core import views as core_views
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("healthz", core_views.healthz, name="healthz-root"),
     path("i18n/setlang/", page(PUBLIC)(set_language), name="set_language"),
+    # The REST API: tokens or session, its own error shape, walked by tests/api (not the pages').
+    path("api/v1/", api.urls),
 ]
 
 urlpatterns += i18n_patterns(
@@ -24,6 +27,9 @@ urlpatterns += i18n_patterns(
     path("referrals/", include("meesaq.referrals.urls")),
     path("notifications/", include("meesaq.notifications.urls")),
     path("deadlines/", include("meesaq.sla.urls")),
+    path("api/", include("meesaq.api.urls")),
+    path("imports/", include("meesaq.imports.urls")),
+    path("webhooks/", include("meesaq.webhooks.urls")),
     prefix_default_language=True,
 )
 

@@ -16,6 +16,7 @@ from meesaq.cases.models import Case, CaseTransition, Outcome, Priority, Status
 from meesaq.cases.services.feedback import feedback_request
 from meesaq.cases.workflow import ORIGINAL, OUTCOME, REASON, TransitionRow, rows_from
 from meesaq.cases.workflow import transition_row as table_row
+from meesaq.core import events
 from meesaq.core.errors import MeesaqError
 from meesaq.orgs.models import Membership
 from meesaq.sla.services import deadlines_refresh
@@ -188,6 +189,7 @@ def case_transition(
             actor=actor, action="cases.transition", target=locked, request=request, detail=detail
         )
         _after_transition(actor=actor, case=locked, row=row, request=request)
+        events.publish(f"case.{row.to_status}", case=locked)
     return locked
 
 
