@@ -46,10 +46,16 @@ def _walk(patterns: list[Any], namespace: str = "") -> Iterator[Route]:
             yield Route(f"{namespace}{entry.name}", entry.callback, params)
 
 
+# The REST API answers with its own auth and error shape; tests/api walks its operations.
+API_NAMESPACE = "api-v1:"
+
+
 def all_routes() -> list[Route]:
     """Return every named route, once (the i18n prefix repeats nothing)."""
     seen: dict[str, Route] = {}
     for route in _walk(get_resolver().url_patterns):
+        if route.name.startswith(API_NAMESPACE):
+            continue
         seen.setdefault(route.name, route)
     return sorted(seen.values(), key=lambda route: route.name)
 
@@ -94,6 +100,18 @@ def _default_rule() -> DeadlineRule:
     return rule
 
 
+def _webhook_sample(world: World) -> dict[str, str]:
+    from meesaq.webhooks.models import WebhookEndpoint
+
+    endpoint = WebhookEndpoint.objects.create(
+        organisation=world.lahore_ngo,
+        url="https://partner.example/hook",
+        events=["referral.created"],
+        secret="whsec_walk",
+    )
+    return {"endpoint_id": str(endpoint.pk)}
+
+
 # Sample arguments for URLs that take them: each gets the world and returns the kwargs.
 SAMPLE_KWARGS: dict[str, Callable[[World], dict[str, str]]] = {
     "access:break_glass_request": lambda w: {
@@ -123,6 +141,11 @@ SAMPLE_KWARGS: dict[str, Callable[[World], dict[str, str]]] = {
     "referrals:onward": _referral_sample,
     "referrals:transfer_decide": _transfer_sample,
     "cases:taxonomy_edit": lambda w: {"kind": "categories", "code": "threats"},
+    # A user's own token (POST-only; someone else's token is "no such token").
+    "api:token_revoke": lambda w: {"token_id": "1"},
+    # Administrators only ("webhooks.manage").
+    "webhooks:detail": _webhook_sample,
+    "webhooks:disable": _webhook_sample,
     "accounts:set_password": lambda w: {
         "uidb64": urlsafe_base64_encode(force_bytes(w.intake_officer.pk)),
         "token": set_password_tokens.make_token(w.intake_officer),
