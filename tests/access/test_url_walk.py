@@ -112,6 +112,18 @@ def _webhook_sample(world: World) -> dict[str, str]:
     return {"endpoint_id": str(endpoint.pk)}
 
 
+def _import_sample(world: World) -> dict[str, str]:
+    from meesaq.imports.models import ImportRun, RunStatus
+
+    run = ImportRun.objects.create(
+        created_by=world.case_officer,
+        organisation=world.lahore_centre,
+        file_name="walk.csv",
+        status=RunStatus.INVALID,
+    )
+    return {"run_id": str(run.pk)}
+
+
 # Sample arguments for URLs that take them: each gets the world and returns the kwargs.
 SAMPLE_KWARGS: dict[str, Callable[[World], dict[str, str]]] = {
     "access:break_glass_request": lambda w: {
@@ -146,6 +158,9 @@ SAMPLE_KWARGS: dict[str, Callable[[World], dict[str, str]]] = {
     # Administrators only ("webhooks.manage").
     "webhooks:detail": _webhook_sample,
     "webhooks:disable": _webhook_sample,
+    # An import is seen only by the user who uploaded it (here the case officer).
+    "imports:detail": _import_sample,
+    "imports:start": _import_sample,
     "accounts:set_password": lambda w: {
         "uidb64": urlsafe_base64_encode(force_bytes(w.intake_officer.pk)),
         "token": set_password_tokens.make_token(w.intake_officer),
@@ -154,6 +169,8 @@ SAMPLE_KWARGS: dict[str, Callable[[World], dict[str, str]]] = {
 
 # Object-level pages: the personas that reach the sample object (everyone else gets 404).
 OBJECT_AUDIENCE: dict[str, set[str]] = {
+    "imports:detail": {"case_officer"},
+    "imports:start": {"case_officer"},
     # Only provincial officers can see the record without its identity and so break the glass.
     "access:break_glass_request": {"provincial_officer"},
     # Correcting identity needs both sight of it and the right to act on the case.

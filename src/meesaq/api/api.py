@@ -7,7 +7,15 @@ from ninja.openapi.docs import Swagger
 
 from meesaq.api import errors
 from meesaq.api.auth import CallerRateThrottle, SessionAuth, TokenAuth
-from meesaq.api.routers import actions, attachments, cases, directory, people, referrals
+from meesaq.api.routers import (
+    actions,
+    attachments,
+    cases,
+    directory,
+    imports,
+    people,
+    referrals,
+)
 
 DESCRIPTION = """\
 Meesaq's API for partner systems, police systems and departments. Every call acts as the
@@ -32,10 +40,6 @@ api = NinjaAPI(
     docs=Swagger(settings={"persistAuthorization": False}),
 )
 errors.install(api)
-for module in (cases, people, actions, attachments, referrals, directory):
+for module in (cases, people, actions, attachments, referrals, directory, imports):
     api.add_router("", module.router)
 
-
-def register_router(router: object) -> None:
-    """Let another app (imports) add its router before the URLs are built."""
-    api.add_router("", router)  # type: ignore[arg-type]  # a ninja Router
