@@ -33,7 +33,9 @@ def test_an_unknown_token_gets_401_with_the_message_in_urdu() -> None:
     )
     assert response.status_code == 401
     assert "Bearer" in response.json()["detail"]
-    assert response.json()["detail"] != "Send a valid API token (Authorization: Bearer …) or sign in."
+    assert (
+        response.json()["detail"] != "Send a valid API token (Authorization: Bearer …) or sign in."
+    )
 
 
 def test_the_token_is_stored_only_as_its_hash(world: World) -> None:

@@ -27,7 +27,9 @@ def test_people_show_identity_to_need_to_know_only_and_each_view_is_audited(
     add_person(case)
     officer = api_for(world.case_officer).get(f"/cases/{case.reference}/people").json()
     assert officer["items"][0]["full_name"] == "Shamim Masih"
-    assert AuditEvent.objects.filter(action="identity.viewed", object_type="cases.person").count() == 1
+    assert (
+        AuditEvent.objects.filter(action="identity.viewed", object_type="cases.person").count() == 1
+    )
     provincial = api_for(world.provincial_officer).get(f"/cases/{case.reference}/people").json()
     assert provincial["items"][0]["full_name"] is None
     assert provincial["items"][0]["identity_visible"] is False
@@ -38,7 +40,13 @@ def test_a_case_officer_adds_a_person_and_bad_identity_is_refused(
 ) -> None:
     case = make_case(organisation=world.lahore_centre)
     officer = api_for(world.case_officer)
-    person = {"role": "victim", "full_name": "Asha Bibi", "gender": "female", "age_band": "18-29", "faith": "hindu"}
+    person = {
+        "role": "victim",
+        "full_name": "Asha Bibi",
+        "gender": "female",
+        "age_band": "18-29",
+        "faith": "hindu",
+    }
     added = officer.post(f"/cases/{case.reference}/people", person)
     assert added.status_code == 201, added.json()
     assert added.json()["full_name"] == "Asha Bibi"
@@ -55,7 +63,11 @@ def test_timeline_entries_are_listed_and_added_with_notes_hidden_without_need_to
     officer = api_for(world.case_officer)
     added = officer.post(
         f"/cases/{case.reference}/actions",
-        {"kind": "call", "occurred_on": case.received_at.date().isoformat(), "note": "Called back."},
+        {
+            "kind": "call",
+            "occurred_on": case.received_at.date().isoformat(),
+            "note": "Called back.",
+        },
     )
     assert added.status_code == 201, added.json()
     assert CaseAction.objects.get().note == "Called back."

@@ -30,7 +30,9 @@ def _intake(world: World, **overrides: Any) -> dict[str, Any]:
     }
 
 
-def test_the_list_uses_the_case_list_filters(world: World, api_for: Callable[..., ApiClient]) -> None:
+def test_the_list_uses_the_case_list_filters(
+    world: World, api_for: Callable[..., ApiClient]
+) -> None:
     urgent = make_case(organisation=world.lahore_centre, priority="urgent")
     make_case(organisation=world.lahore_centre, priority="normal")
     officer = api_for(world.case_officer)
@@ -110,10 +112,20 @@ def test_an_intake_officer_registers_a_complaint_once_per_idempotency_key(
     key = {"Idempotency-Key": "k-1"}
     first = intake.post("/cases", _intake(world), headers=key)
     assert first.status_code == 201, first.json()
-    again = intake.post("/cases", _intake(world) | {"received_at": first.json()["received_at"]}, headers=key)
+    again = intake.post(
+        "/cases", _intake(world) | {"received_at": first.json()["received_at"]}, headers=key
+    )
     assert again.status_code == 409  # another body (a new timestamp) with the same key
-    same = intake.post("/cases", _intake(world, received_at=first.json()["received_at"]), headers={"Idempotency-Key": "k-2"})
-    replay = intake.post("/cases", _intake(world, received_at=first.json()["received_at"]), headers={"Idempotency-Key": "k-2"})
+    same = intake.post(
+        "/cases",
+        _intake(world, received_at=first.json()["received_at"]),
+        headers={"Idempotency-Key": "k-2"},
+    )
+    replay = intake.post(
+        "/cases",
+        _intake(world, received_at=first.json()["received_at"]),
+        headers={"Idempotency-Key": "k-2"},
+    )
     assert same.json() == replay.json()
     assert Case.objects.count() == 2
 

@@ -1,4 +1,4 @@
-"""A partner system, with a token, lists referrals addressed to it, accepts one, posts an outcome."""
+"""A partner system with a token lists referrals addressed to it, accepts one, posts an outcome."""
 
 from __future__ import annotations
 
@@ -48,7 +48,9 @@ def test_a_partner_lists_accepts_and_completes_a_referral_addressed_to_it(
     assert done.status_code == 200
     referral.refresh_from_db()
     assert (referral.status, referral.outcome) == ("completed", "Bail hearing won.")
-    assert AuditEvent.objects.filter(action="referrals.complete", actor=world.partner_caseworker).exists()
+    assert AuditEvent.objects.filter(
+        action="referrals.complete", actor=world.partner_caseworker
+    ).exists()
 
 
 def test_a_partner_reads_only_the_shared_fields_and_never_the_story_without_consent(
@@ -90,11 +92,15 @@ def test_an_outsider_gets_the_same_404_for_a_forbidden_and_a_missing_referral(
     forbidden = outsider.get(f"/referrals/{referral.pk}")
     missing = outsider.get(f"/referrals/{referral.pk + 1000}")
     assert forbidden.status_code == missing.status_code == 404
-    assert forbidden.json() == missing.json() == {
-        "error": "not_found",
-        "detail": "Not found.",
-        "fields": {},
-    }
+    assert (
+        forbidden.json()
+        == missing.json()
+        == {
+            "error": "not_found",
+            "detail": "Not found.",
+            "fields": {},
+        }
+    )
     assert outsider.post(f"/referrals/{referral.pk}/accept").status_code == 404
 
 

@@ -14,7 +14,7 @@ from meesaq.imports.columns import NAMES
 def row(number: int, **overrides: str) -> dict[str, str]:
     """Return one correct row with the given changes."""
     received = timezone.localtime() - timedelta(days=1 + number % 300)
-    values = {name: "" for name in NAMES}
+    values = dict.fromkeys(NAMES, "")
     values.update(
         external_reference=f"REG-{number:05d}",
         received_at=received.strftime("%Y-%m-%d %H:%M"),

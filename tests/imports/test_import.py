@@ -108,10 +108,11 @@ def test_an_xlsx_file_imports_cases_and_complainants(world: World) -> None:
     assert AuditEvent.objects.filter(action="cases.case_created").count() == 1
 
 
-def test_a_refusal_on_one_row_rolls_back_every_row(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
-    from meesaq.imports import services
+def test_a_refusal_on_one_row_rolls_back_every_row(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from meesaq.cases.services.intake import case_register_intake as real
 
-    real = services.case_register_intake
     calls = {"n": 0}
 
     def refuse_third(**kwargs: object) -> object:
@@ -120,7 +121,7 @@ def test_a_refusal_on_one_row_rolls_back_every_row(world: World, monkeypatch: py
             raise MeesaqError("refused", code="invalid")
         return real(**kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(services, "case_register_intake", refuse_third)
+    monkeypatch.setattr("meesaq.imports.services.case_register_intake", refuse_third)
     run = _run(world, csv_file([row(n) for n in range(1, 6)]))
     assert run.status == RunStatus.FAILED
     assert report_of(run)[0]["row"] == 4

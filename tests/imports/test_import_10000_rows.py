@@ -74,7 +74,10 @@ def test_the_fixed_10000_rows_import_in_one_go_and_a_second_import_adds_nothing(
 ) -> None:
     fixed = csv_file(_rows(broken=False))
     run = import_check(
-        actor=world.case_officer, organisation=world.lahore_centre, data=fixed, file_name="fixed.csv"
+        actor=world.case_officer,
+        organisation=world.lahore_centre,
+        data=fixed,
+        file_name="fixed.csv",
     )
     assert run.status == RunStatus.READY
     import_queue(actor=world.case_officer, run=run)
@@ -83,7 +86,10 @@ def test_the_fixed_10000_rows_import_in_one_go_and_a_second_import_adds_nothing(
     assert Case.objects.count() == ImportedRecord.objects.count() == ROWS
 
     again = import_check(
-        actor=world.case_officer, organisation=world.lahore_centre, data=fixed, file_name="again.csv"
+        actor=world.case_officer,
+        organisation=world.lahore_centre,
+        data=fixed,
+        file_name="again.csv",
     )
     assert again.skipped_count == ROWS
     import_queue(actor=world.case_officer, run=again)

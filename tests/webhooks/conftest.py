@@ -41,7 +41,7 @@ def receiver() -> Iterator[Receiver]:
             self.send_response(state.status)
             self.end_headers()
 
-        def log_message(self, format: str, *args: object) -> None:  # noqa: A002  # the base's name
+        def log_message(self, format: str, *args: object) -> None:  # the base's name
             return
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)

@@ -42,4 +42,3 @@ api = NinjaAPI(
 errors.install(api)
 for module in (cases, people, actions, attachments, referrals, directory, imports):
     api.add_router("", module.router)
-

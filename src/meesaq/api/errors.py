@@ -28,6 +28,8 @@ CONFLICT_CODES = frozenset(
         "idempotency_conflict",
     }
 )
+TOO_MANY = 429
+BAD_REQUEST = 400
 FORBIDDEN_CODES = frozenset({"forbidden", "token_read_only", "second_factor_required"})
 
 
@@ -48,10 +50,12 @@ ERRORS = {
     422: ErrorOut,
     429: ErrorOut,
 }
-READ_ERRORS = {code: ErrorOut for code in (400, 401, 404, 422, 429)}
+READ_ERRORS = dict.fromkeys((400, 401, 404, 422, 429), ErrorOut)
 
 
-def error_body(code: str, detail: str, fields: dict[str, list[str]] | None = None) -> dict[str, Any]:
+def error_body(
+    code: str, detail: str, fields: dict[str, list[str]] | None = None
+) -> dict[str, Any]:
     """Return the API's error body."""
     return {"error": code, "detail": detail, "fields": fields or {}}
 
@@ -125,11 +129,11 @@ def install(api: NinjaAPI) -> None:
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, error: HttpError) -> HttpResponse:
         status = error.status_code
-        if status == 429:
+        if status == TOO_MANY:
             return respond(
                 request, 429, error_body("throttled", _("Too many requests: wait a moment."))
             )
-        if status == 400:
+        if status == BAD_REQUEST:
             return respond(
                 request, 400, error_body("bad_request", _("The request could not be read."))
             )

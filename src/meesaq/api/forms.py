@@ -20,9 +20,7 @@ class TokenForm(forms.Form):
         max_length=80,
         help_text=_("Which system uses it, e.g. “Legal aid case system”."),
     )
-    days = forms.TypedChoiceField(
-        label=_("Valid for"), choices=LIFETIMES, coerce=int, initial="90"
-    )
+    days = forms.TypedChoiceField(label=_("Valid for"), choices=LIFETIMES, coerce=int, initial="90")
     read_only = forms.BooleanField(
         label=_("Read only (the token cannot change anything)"), required=False
     )

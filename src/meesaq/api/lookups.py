@@ -19,7 +19,9 @@ from meesaq.orgs.models import Organisation
 def unknown(field: str) -> MeesaqError:
     """Return the refusal of a code that names nothing the caller may use."""
     message = _("Unknown code.")
-    return MeesaqError(_("Please correct the marked fields."), code="invalid", fields={field: [message]})
+    return MeesaqError(
+        _("Please correct the marked fields."), code="invalid", fields={field: [message]}
+    )
 
 
 def case_for(user: User, reference: str) -> Case:

@@ -18,7 +18,7 @@ from meesaq.api.models import ApiToken, IdempotencyKey
 from meesaq.audit.services import audit_record
 from meesaq.core.errors import MeesaqError
 
-TOKEN_PREFIX = "mq_"
+TOKEN_PREFIX = "mq_"  # noqa: S105  # a marker that makes leaked tokens easy to scan for
 IDEMPOTENCY_HOURS = 24
 # Writing last_used_at on every call would turn each read into a write; once a minute is enough.
 LAST_USED_EVERY = timedelta(minutes=1)

@@ -14,7 +14,7 @@ from typing import Any
 
 from django.db import transaction
 
-Subscriber = Callable[..., None]
+Subscriber = Callable[..., object]
 _SUBSCRIBERS: dict[str, list[Subscriber]] = {}
 
 

@@ -24,5 +24,7 @@ class UploadForm(forms.Form):
         field = self.fields["organisation"]
         field.queryset = organisations  # type: ignore[attr-defined]  # a ModelChoiceField
         self.fields["file"].widget.attrs.update(
-            {"accept": ".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+            {
+                "accept": ".csv,.xlsx",
+            }
         )

@@ -25,7 +25,10 @@ class ImportRun(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     organisation = models.ForeignKey(
-        "orgs.Organisation", verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="+"
+        "orgs.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     file_name = models.CharField(max_length=200)
     # The uploaded file, encrypted like attachments (it holds names and numbers); gone when done.
@@ -52,7 +55,9 @@ class ImportRun(models.Model):
 class ImportedRecord(models.Model):
     """A row's external reference and the case it became: importing it again adds nothing."""
 
-    organisation = models.ForeignKey("orgs.Organisation", on_delete=models.PROTECT, related_name="+")
+    organisation = models.ForeignKey(
+        "orgs.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
     external_reference = models.CharField(max_length=100)
     case = models.OneToOneField("cases.Case", on_delete=models.PROTECT, related_name="+")
     run = models.ForeignKey(ImportRun, on_delete=models.PROTECT, related_name="records")

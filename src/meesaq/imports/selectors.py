@@ -13,7 +13,9 @@ from meesaq.imports.models import ImportRun
 
 def import_for_user(*, user: User, run_id: int) -> ImportRun:
     """Return one of the user's own imports, or raise 404."""
-    run = ImportRun.objects.select_related("organisation").filter(pk=run_id, created_by=user).first()
+    run = (
+        ImportRun.objects.select_related("organisation").filter(pk=run_id, created_by=user).first()
+    )
     if run is None:
         raise Http404
     return run
@@ -28,5 +30,7 @@ def report_of(run: ImportRun) -> list[dict[str, object]]:
     """Return the run's problems worded in the active language."""
     problems: list[dict[str, object]] = json.loads(run.report or "[]")
     for problem in problems:
-        problem["problem"] = columns.problem_text(str(problem["code"]), dict(problem.get("args") or {}))  # type: ignore[call-overload]  # a dict of str
+        args = problem.get("args")
+        words = {str(k): str(v) for k, v in args.items()} if isinstance(args, dict) else {}
+        problem["problem"] = columns.problem_text(str(problem["code"]), words)
     return problems

@@ -70,7 +70,9 @@ def import_check(
             "external_reference", flat=True
         )
     )
-    references = {values.get("external_reference", "") for _row, values in columns.rows_as_dicts(header, rows)}
+    references = {
+        values.get("external_reference", "") for _row, values in columns.rows_as_dicts(header, rows)
+    }
     skipped = len(references & known)
     with transaction.atomic():
         run = ImportRun.objects.create(
@@ -153,7 +155,8 @@ def _import_row(
     categories: dict[str, Category] = codes["categories"]  # type: ignore[assignment]  # built below
     groups: dict[str, AffectedGroup] = codes["groups"]  # type: ignore[assignment]  # built below
     received = columns.parse_datetime(values["received_at"])
-    assert received is not None  # checked before
+    if received is None:  # checked before: only a file changed under us gets here
+        raise MeesaqError(columns.PROBLEMS["bad_datetime"], code="bad_datetime")
     incident = values.get("incident_on", "")
     case = case_register_intake(
         actor=actor,
@@ -163,7 +166,9 @@ def _import_row(
         received_at=received,
         channel=values["channel"],
         category=categories[values["category"]],
-        groups=[groups[code.strip()] for code in values.get("groups", "").split(";") if code.strip()],
+        groups=[
+            groups[code.strip()] for code in values.get("groups", "").split(";") if code.strip()
+        ],
         title=values["title"],
         narrative=values.get("narrative", ""),
         police_station=values.get("police_station", ""),
@@ -171,7 +176,11 @@ def _import_row(
         incident_on=columns.parse_date(incident) if incident else None,
         consent_contact=_flag(values, "consent_contact"),
         consent_share=_flag(values, "consent_share"),
-        **{name: _flag(values, name) for name in columns.RISKS},
+        risk_threat_to_life=_flag(values, "risk_threat_to_life"),
+        risk_ongoing_violence=_flag(values, "risk_ongoing_violence"),
+        risk_child_involved=_flag(values, "risk_child_involved"),
+        risk_mob_threat=_flag(values, "risk_mob_threat"),
+        risk_displacement=_flag(values, "risk_displacement"),
     )
     if any(values.get(name) for name in columns.COMPLAINANT):
         person_add_to_case(
@@ -235,10 +244,11 @@ def import_execute(*, run_id: int) -> ImportRun:
         )
     )
     created = skipped = done = 0
-    row_number = 1
+    current = 1
     try:
         with transaction.atomic():
             for row_number, values in columns.rows_as_dicts(header, rows):
+                current = row_number
                 if values["external_reference"] in known:
                     skipped += 1
                 else:
@@ -263,7 +273,7 @@ def import_execute(*, run_id: int) -> ImportRun:
         column = next(iter(error.fields), "")
         return _stop(
             run,
-            columns.Problem(row_number, column, "", "refused", {"message": str(error.message)}),
+            columns.Problem(current, column, "", "refused", {"message": str(error.message)}),
         )
     finally:
         _progress_path(run.pk).unlink(missing_ok=True)

@@ -56,11 +56,15 @@ class DeliveryStatus(models.TextChoices):
 class WebhookDelivery(models.Model):
     """One event sent (or being sent) to one endpoint, with the last answer it got."""
 
-    endpoint = models.ForeignKey(WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries")
+    endpoint = models.ForeignKey(
+        WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries"
+    )
     event = models.CharField(max_length=40, choices=Event.choices)
     # The body exactly as signed; it holds no identity (see webhooks.payloads).
     body = models.TextField()
-    status = models.CharField(max_length=20, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING)
+    status = models.CharField(
+        max_length=20, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
+    )
     attempts = models.PositiveSmallIntegerField(default=0)
     response_code = models.PositiveSmallIntegerField(null=True, blank=True)
     error = models.CharField(max_length=200, blank=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import secrets
 import time
@@ -131,7 +132,7 @@ def event_fan_out(*, event: str, **objects: Any) -> list[WebhookDelivery]:
             delivery.body = json.dumps(document, cls=DjangoJSONEncoder, ensure_ascii=False)
             delivery.save(update_fields=["body"])
             made.append(delivery)
-            transaction.on_commit(lambda pk=delivery.pk: deliver.enqueue(pk))
+            transaction.on_commit(functools.partial(deliver.enqueue, delivery.pk))
     return made
 
 
@@ -179,9 +180,9 @@ def delivery_attempt(*, delivery_id: int) -> WebhookDelivery:
         delivery.status = DeliveryStatus.RETRYING
     delivery.save()
     if delivery.status != DeliveryStatus.DELIVERED:
-        raise DeliveryFailed(delivery.error)
+        raise DeliveryFailedError(delivery.error)
     return delivery
 
 
-class DeliveryFailed(RuntimeError):
+class DeliveryFailedError(RuntimeError):
     """The receiver did not answer 2xx: the task queue tries again later."""

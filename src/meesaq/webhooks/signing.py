@@ -23,7 +23,12 @@ def signature(*, secret: str, body: bytes, timestamp: int) -> str:
 
 
 def verify(
-    *, secret: str, body: bytes, header: str, now: int | None = None, tolerance: int = TOLERANCE_SECONDS
+    *,
+    secret: str,
+    body: bytes,
+    header: str,
+    now: int | None = None,
+    tolerance: int = TOLERANCE_SECONDS,
 ) -> bool:
     """Say whether the header signs this body with this secret, recently enough."""
     parts = dict(item.split("=", 1) for item in header.split(",") if "=" in item)

@@ -6,7 +6,8 @@ from datetime import date, datetime
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Field, Path, Router, Schema
+from ninja import Field, Router, Schema
+from ninja.params.functions import Path as PathParam
 
 from meesaq.access import policy
 from meesaq.access.services import identity_viewed
@@ -46,8 +47,11 @@ class ActionListOut(Schema):
 class ActionIn(Schema):
     """A new timeline entry (or the correction of an earlier one)."""
 
-    kind: str = Field(max_length=20, description="One of: " + ", ".join(ActionKind.values) + ".",
-                      examples=["call"])
+    kind: str = Field(
+        max_length=20,
+        description="One of: " + ", ".join(ActionKind.values) + ".",
+        examples=["call"],
+    )
     occurred_on: date = Field(examples=["2026-11-30"])
     note: str = Field(max_length=5000, examples=["Called the complainant back."])
     next_action_on: date | None = None
@@ -81,7 +85,8 @@ def action_out(action: CaseAction, *, visible: bool) -> ActionOut:
     operation_id="actions_list",
 )
 def actions_list(
-    request: HttpRequest, reference: str = Path(..., max_length=32, examples=["PB-LHR-2026-000123"])
+    request: HttpRequest,
+    reference: str = PathParam(..., max_length=32, example="PB-LHR-2026-000123"),
 ) -> Any:
     """List the entries of a case's timeline, oldest first."""
     user = acting(request)
@@ -103,7 +108,7 @@ def actions_list(
 def actions_create(
     request: HttpRequest,
     payload: ActionIn,
-    reference: str = Path(..., max_length=32, examples=["PB-LHR-2026-000123"]),
+    reference: str = PathParam(..., max_length=32, example="PB-LHR-2026-000123"),
 ) -> Any:
     """Add a note, call, meeting, FIR or other entry to a case's timeline."""
     user = acting(request)

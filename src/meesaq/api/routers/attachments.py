@@ -7,8 +7,9 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import File, Field, Path, Router, Schema, Status
+from ninja import Field, File, Router, Schema, Status
 from ninja.files import UploadedFile
+from ninja.params.functions import Path as PathParam
 
 from meesaq.access import policy
 from meesaq.api.auth import acting
@@ -50,7 +51,7 @@ def attachment_out(attachment: Attachment, number: int, *, visible: bool) -> Att
 
 
 def _reference() -> Any:
-    return Path(..., max_length=32, examples=["PB-LHR-2026-000123"])
+    return PathParam(..., max_length=32, example="PB-LHR-2026-000123")
 
 
 @router.get(
@@ -84,7 +85,9 @@ def attachments_create(
     case = case_for(user, reference)
     attachment = attachment_add(actor=user, case=case, upload=file, request=request)
     number = len(case_attachments(user=user, case=case))
-    return Status(201, attachment_out(attachment, number, visible=policy.may_see_identity(user, case)))
+    return Status(
+        201, attachment_out(attachment, number, visible=policy.may_see_identity(user, case))
+    )
 
 
 @router.get(
@@ -93,13 +96,19 @@ def attachments_create(
     summary="Download a file",
     operation_id="attachments_download",
     openapi_extra={
-        "responses": {"200": {"content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}}
+        "responses": {
+            "200": {
+                "content": {
+                    "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}
+                }
+            }
+        }
     },
 )
 def attachments_download(
     request: HttpRequest,
     reference: str = _reference(),
-    attachment_id: int = Path(..., ge=1, le=2**62, examples=[3]),
+    attachment_id: int = PathParam(..., ge=1, le=2**62, example=3),
 ) -> Any:
     """Download a file decrypted; only with sight of the case's identities, and audited."""
     user = acting(request)

@@ -9,7 +9,9 @@ from django.db.models import prefetch_related_objects
 from django.http import HttpRequest, QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from ninja import Field, Path, Query, Router, Schema
+from ninja import Field, Query, Router, Schema
+from ninja.params.functions import Path as PathParam
+from ninja.params.functions import Query as QueryParam
 
 from meesaq.access import policy
 from meesaq.access.services import identity_viewed
@@ -93,14 +95,20 @@ CASE_FIELDS = tuple(CaseOut.model_fields)
 class CaseListQuery(Schema):
     """The case list page's filters, sort and search, with a cursor."""
 
-    q: str = Field("", max_length=100, description="A reference, title words, a CNIC, a phone "
-                   "number or a name (identity searches are audited).", examples=[""])
+    q: str = Field(
+        "",
+        max_length=100,
+        description="A reference, title words, a CNIC, a phone "
+        "number or a name (identity searches are audited).",
+        examples=[""],
+    )
     status: str = Field("", examples=["registered"], description="A status code.")
     priority: str = Field("", examples=["urgent"])
     category: str = Field("", examples=["threats"])
     group: str = Field("", examples=["christians"])
-    place: str = Field("", description="A province, division or district P-code.",
-                       examples=["PK617"])
+    place: str = Field(
+        "", description="A province, division or district P-code.", examples=["PK617"]
+    )
     channel: str = Field("", examples=["walk_in"])
     assigned: str = Field("", description='"me", "none" or an officer\'s id.', examples=["me"])
     overdue: bool = False
@@ -118,11 +126,17 @@ class CaseIn(Schema):
     district: str = Field(max_length=20, examples=["PK617"])
     tehsil: str = Field("", max_length=20, examples=[""])
     received_at: datetime = Field(examples=["2026-11-30T10:15:00+05:00"])
-    channel: str = Field(max_length=20, description="One of: " + ", ".join(Channel.values) + ".", examples=["walk_in"])
+    channel: str = Field(
+        max_length=20,
+        description="One of: " + ", ".join(Channel.values) + ".",
+        examples=["walk_in"],
+    )
     category: str = Field(max_length=50, examples=["threats"])
     groups: list[str] = Field(default_factory=list, max_length=20, examples=[["christians"]])
     title: str = Field(min_length=1, max_length=200, examples=["Threats at the church gate"])
-    narrative: str = Field("", max_length=10000, examples=["What happened, in the complainant's words."])
+    narrative: str = Field(
+        "", max_length=10000, examples=["What happened, in the complainant's words."]
+    )
     police_station: str = Field("", max_length=150, examples=[""])
     place: str = Field("", max_length=300, examples=[""])
     incident_on: date | None = Field(None, examples=["2026-11-29"])
@@ -139,12 +153,16 @@ class CaseIn(Schema):
 class TransitionIn(Schema):
     """A step of the case workflow."""
 
-    to_status: str = Field(max_length=20, description="One of: " + ", ".join(Status.values) + ".", examples=["registered"])
+    to_status: str = Field(
+        max_length=20,
+        description="One of: " + ", ".join(Status.values) + ".",
+        examples=["registered"],
+    )
     reason: str = Field("", max_length=500, examples=[""])
-    outcome: str = Field("", max_length=50, description="Needed to ask for closure.",
-                         examples=[""])
-    original_reference: str = Field("", max_length=32, description="For a duplicate.",
-                                    examples=[""])
+    outcome: str = Field("", max_length=50, description="Needed to ask for closure.", examples=[""])
+    original_reference: str = Field(
+        "", max_length=32, description="For a duplicate.", examples=[""]
+    )
 
 
 def _summary(case: Case) -> CaseSummaryOut:
@@ -162,7 +180,9 @@ def _summary(case: Case) -> CaseSummaryOut:
     )
 
 
-def case_out(request: HttpRequest, case: Case, fields: frozenset[str] | None = None) -> dict[str, Any]:
+def case_out(
+    request: HttpRequest, case: Case, fields: frozenset[str] | None = None
+) -> dict[str, Any]:
     """Return the case's chosen fields; identity only when the user may see it (audited)."""
     user = acting(request)
     wanted = fields or frozenset(CASE_FIELDS)
@@ -188,7 +208,9 @@ def case_out(request: HttpRequest, case: Case, fields: frozenset[str] | None = N
         "narrative": case.narrative if visible else None,
         "place": case.place if visible else None,
     }
-    chosen = {name: value for name, value in values.items() if name in wanted or name == "reference"}
+    chosen = {
+        name: value for name, value in values.items() if name in wanted or name == "reference"
+    }
     if visible and wanted & IDENTITY_FIELDS:
         identity_viewed(user=user, obj=case, request=request, channel="api")
     return chosen
@@ -203,7 +225,12 @@ def parse_fields(text: str) -> frozenset[str] | None:
         raise MeesaqError(
             _("Please correct the marked fields."),
             code="invalid",
-            fields={"fields": [_("Unknown field: %(names)s.") % {"names": ", ".join(sorted(names - set(CASE_FIELDS)))}]},
+            fields={
+                "fields": [
+                    _("Unknown field: %(names)s.")
+                    % {"names": ", ".join(sorted(names - set(CASE_FIELDS)))}
+                ]
+            },
         )
     return names
 
@@ -227,7 +254,7 @@ def cases_list(request: HttpRequest, filters: Query[CaseListQuery]) -> Any:
         raise MeesaqError(
             _("Please correct the marked fields."),
             code="invalid",
-            fields={name: list(errors) for name, errors in form.errors.items()},
+            fields={name: [str(e) for e in errors] for name, errors in form.errors.items()},
         )
     page = case_list_for_user(
         user=user, filters=form.filters(), cursor=filters.cursor or None, page_size=filters.limit
@@ -256,9 +283,13 @@ def cases_list(request: HttpRequest, filters: Query[CaseListQuery]) -> Any:
 )
 def cases_get(
     request: HttpRequest,
-    reference: str = Path(..., max_length=32, examples=[REFERENCE_EXAMPLE]),
-    fields: str = Query("", max_length=500, description="Comma-separated fields to return.",
-                        examples=["reference,status,priority"]),
+    reference: str = PathParam(..., max_length=32, example=REFERENCE_EXAMPLE),
+    fields: str = QueryParam(
+        "",
+        max_length=500,
+        description="Comma-separated fields to return.",
+        example="reference,status,priority",
+    ),
 ) -> Any:
     """Return one case; the narrative and place only with need to know (each view audited)."""
     chosen = parse_fields(fields)
@@ -306,7 +337,23 @@ def cases_create(request: HttpRequest, payload: CaseIn) -> Any:
             risk_displacement=payload.risk_displacement,
             request=request,
         )
-        return 201, CaseOut(**case_out(request, case_for(user, case.reference), frozenset({"reference", "status", "priority", "title", "organisation", "district", "received_at"})))
+        return 201, CaseOut(
+            **case_out(
+                request,
+                case_for(user, case.reference),
+                frozenset(
+                    {
+                        "reference",
+                        "status",
+                        "priority",
+                        "title",
+                        "organisation",
+                        "district",
+                        "received_at",
+                    }
+                ),
+            )
+        )
 
     return idempotent(request, user=user, operation="cases_create", create=create)
 
@@ -321,7 +368,7 @@ def cases_create(request: HttpRequest, payload: CaseIn) -> Any:
 def cases_transition(
     request: HttpRequest,
     payload: TransitionIn,
-    reference: str = Path(..., max_length=32, examples=[REFERENCE_EXAMPLE]),
+    reference: str = PathParam(..., max_length=32, example=REFERENCE_EXAMPLE),
 ) -> Any:
     """Take one step of the workflow (register, act, resolve, ask to close, close, reopen …)."""
     user = acting(request)

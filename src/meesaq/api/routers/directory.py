@@ -50,8 +50,9 @@ class PlaceListOut(Schema):
 class PlaceQuery(Schema):
     """Whose children to list."""
 
-    parent: str = Field("", max_length=16, description="A P-code; empty for the provinces.",
-                        examples=["PK6"])
+    parent: str = Field(
+        "", max_length=16, description="A P-code; empty for the provinces.", examples=["PK6"]
+    )
 
 
 class TermOut(Schema):
@@ -115,9 +116,7 @@ def places_list(request: HttpRequest, filters: Query[PlaceQuery]) -> Any:
     operation_id="taxonomy_list",
     tags=["taxonomy"],
 )
-def taxonomy_list(
-    request: HttpRequest, kind: Literal["categories", "groups", "outcomes"]
-) -> Any:
+def taxonomy_list(request: HttpRequest, kind: Literal["categories", "groups", "outcomes"]) -> Any:
     """List the categories, affected groups or outcomes in use."""
     acting(request)
     rows = {"categories": intake_categories, "groups": intake_groups, "outcomes": outcomes_in_use}[

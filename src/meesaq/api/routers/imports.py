@@ -6,8 +6,9 @@ from datetime import datetime
 from typing import Any, Literal
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Field, File, Form, Path, Query, Router, Schema, Status
+from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
+from ninja.params.functions import Path as PathParam
 
 from meesaq.access import policy
 from meesaq.api.auth import acting
@@ -55,7 +56,7 @@ class ImportIn(Schema):
 class TemplateQuery(Schema):
     """Which template."""
 
-    format: Literal["csv", "xlsx"] = "xlsx"
+    format: Literal["csv", "xlsx"] = Field("xlsx", examples=["csv"])
 
 
 def import_out(run: ImportRun) -> ImportOut:
@@ -73,7 +74,9 @@ def import_out(run: ImportRun) -> ImportOut:
         created_at=run.created_at,
         problems=[
             ProblemOut(
-                row=int(str(p["row"])), column=str(p["column"]), value=str(p["value"]),
+                row=int(str(p["row"])),
+                column=str(p["column"]),
+                value=str(p["value"]),
                 problem=str(p["problem"]),
             )
             for p in selectors.report_of(run)
@@ -114,9 +117,7 @@ def imports_template(request: HttpRequest, query: Query[TemplateQuery]) -> Any:
     summary="Check (and optionally import) a file",
     operation_id="imports_create",
 )
-def imports_create(
-    request: HttpRequest, file: File[UploadedFile], payload: Form[ImportIn]
-) -> Any:
+def imports_create(request: HttpRequest, file: File[UploadedFile], payload: Form[ImportIn]) -> Any:
     """Check every row (201 with the report); with dry_run=false and no problems, start it (202)."""
     user = acting(request)
     policy.require(user, "imports.run")
@@ -139,7 +140,9 @@ def imports_create(
     summary="Get an import with its report and progress",
     operation_id="imports_get",
 )
-def imports_get(request: HttpRequest, import_id: int = Path(..., ge=1, le=2**62, examples=[5])) -> Any:
+def imports_get(
+    request: HttpRequest, import_id: int = PathParam(..., ge=1, le=2**62, example=5)
+) -> Any:
     """Return one of your imports: its state, progress and validation report."""
     return import_out(selectors.import_for_user(user=acting(request), run_id=import_id))
 
@@ -150,7 +153,9 @@ def imports_get(request: HttpRequest, import_id: int = Path(..., ge=1, le=2**62,
     summary="Start a checked import",
     operation_id="imports_start",
 )
-def imports_start(request: HttpRequest, import_id: int = Path(..., ge=1, le=2**62, examples=[5])) -> Any:
+def imports_start(
+    request: HttpRequest, import_id: int = PathParam(..., ge=1, le=2**62, example=5)
+) -> Any:
     """Start the real import of a file that was checked without problems."""
     user = acting(request)
     run = services.import_queue(

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Field, Path, Router, Schema
+from ninja import Field, Router, Schema
+from ninja.params.functions import Path as PathParam
 
 from meesaq.access.services import identity_viewed
 from meesaq.api.auth import acting
@@ -46,19 +47,28 @@ class PersonListOut(Schema):
 class PersonIn(Schema):
     """A person to add to a case (identity is encrypted at rest)."""
 
-    role: str = Field(max_length=20, description="One of: " + ", ".join(PersonRole.values) + ".",
-                      examples=["complainant"])
+    role: str = Field(
+        max_length=20,
+        description="One of: " + ", ".join(PersonRole.values) + ".",
+        examples=["complainant"],
+    )
     full_name: str = Field("", max_length=200, examples=["Shamim Masih"])
     relative_name: str = Field("", max_length=200, examples=[""])
     cnic: str = Field("", max_length=20, examples=["00101-1234567-2"])
     phone: str = Field("", max_length=20, examples=["+923901234567"])
     address: str = Field("", max_length=500, examples=[""])
-    gender: str = Field("", max_length=20, description="One of: " + ", ".join(Gender.values) + ".",
-                        examples=["female"])
-    age_band: str = Field("", max_length=10, description="One of: " + ", ".join(AgeBand.values),
-                          examples=["30-49"])
-    faith: str = Field("", max_length=20, description="One of: " + ", ".join(Faith.values),
-                       examples=["christian"])
+    gender: str = Field(
+        "",
+        max_length=20,
+        description="One of: " + ", ".join(Gender.values) + ".",
+        examples=["female"],
+    )
+    age_band: str = Field(
+        "", max_length=10, description="One of: " + ", ".join(AgeBand.values), examples=["30-49"]
+    )
+    faith: str = Field(
+        "", max_length=20, description="One of: " + ", ".join(Faith.values), examples=["christian"]
+    )
     disability: bool = False
 
 
@@ -90,7 +100,8 @@ def person_out(row: PersonOnCase) -> PersonOut:
     operation_id="people_list",
 )
 def people_list(
-    request: HttpRequest, reference: str = Path(..., max_length=32, examples=["PB-LHR-2026-000123"])
+    request: HttpRequest,
+    reference: str = PathParam(..., max_length=32, example="PB-LHR-2026-000123"),
 ) -> Any:
     """List the people on a case; each identity shown is audited like a page view."""
     user = acting(request)
@@ -111,7 +122,7 @@ def people_list(
 def people_create(
     request: HttpRequest,
     payload: PersonIn,
-    reference: str = Path(..., max_length=32, examples=["PB-LHR-2026-000123"]),
+    reference: str = PathParam(..., max_length=32, example="PB-LHR-2026-000123"),
 ) -> Any:
     """Add a new person (complainant, victim, witness …) to a case you act on."""
     user = acting(request)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any, Literal
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Field, Path, Query, Router, Schema
+from ninja import Field, Query, Router, Schema
+from ninja.params.functions import Path as PathParam
 
 from meesaq.access import policy
 from meesaq.access.services import identity_viewed
@@ -31,7 +33,7 @@ CURSOR_SALT = "meesaq.api.referrals.cursor"
 
 
 def _id() -> Any:
-    return Path(..., ge=1, le=2**62, examples=[42])
+    return PathParam(..., ge=1, le=2**62, example=42)
 
 
 class ReferralOut(Schema):
@@ -85,9 +87,10 @@ class ReferralPageOut(Schema):
 class ReferralListQuery(Schema):
     """Which referrals: incoming (to your organisations) or outgoing."""
 
-    direction: Literal["incoming", "outgoing"] = INCOMING
-    status: Literal["", "sent", "accepted", "declined", "info_requested", "in_service",
-                    "completed", "withdrawn"] = ""
+    direction: Literal["incoming", "outgoing"] = "incoming"
+    status: Literal[
+        "", "sent", "accepted", "declined", "info_requested", "in_service", "completed", "withdrawn"
+    ] = ""
     overdue: bool = False
     cursor: str = Field("", max_length=500)
     limit: int = Field(25, ge=1, le=100)
@@ -224,7 +227,9 @@ def referrals_create(request: HttpRequest, payload: ReferralIn) -> Any:
         referral = services.referral_create(
             actor=user,
             case=case_for(user, payload.case),
-            to_organisation=organisation_for(user, payload.to_organisation, field="to_organisation"),
+            to_organisation=organisation_for(
+                user, payload.to_organisation, field="to_organisation"
+            ),
             reason=payload.reason,
             shared_fields=payload.shared_fields,
             request=request,
@@ -234,7 +239,9 @@ def referrals_create(request: HttpRequest, payload: ReferralIn) -> Any:
     return idempotent(request, user=user, operation="referrals_create", create=create)
 
 
-def _step_route(path: str, summary: str, operation_id: str) -> Any:
+def _step_route(
+    path: str, summary: str, operation_id: str
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     return router.post(
         f"/referrals/{{referral_id}}/{path}",
         response={200: ReferralOut, **ERRORS},
@@ -267,7 +274,9 @@ def referrals_decline(request: HttpRequest, payload: DeclineIn, referral_id: int
 
 
 @_step_route("request-info", "Ask for more information", "referrals_request_info")
-def referrals_request_info(request: HttpRequest, payload: QuestionIn, referral_id: int = _id()) -> Any:
+def referrals_request_info(
+    request: HttpRequest, payload: QuestionIn, referral_id: int = _id()
+) -> Any:
     """Return a referral to the referring side with a question."""
     return referral_out(
         services.referral_request_info(
@@ -293,7 +302,9 @@ def referrals_answer(request: HttpRequest, payload: AnswerIn, referral_id: int =
 
 
 @_step_route("services", "Record a service", "referrals_record_service")
-def referrals_record_service(request: HttpRequest, payload: ServiceIn, referral_id: int = _id()) -> Any:
+def referrals_record_service(
+    request: HttpRequest, payload: ServiceIn, referral_id: int = _id()
+) -> Any:
     """Record a service delivered under an accepted referral."""
     return referral_out(
         services.referral_record_service(

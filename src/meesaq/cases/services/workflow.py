@@ -189,7 +189,6 @@ def case_transition(
             actor=actor, action="cases.transition", target=locked, request=request, detail=detail
         )
         _after_transition(actor=actor, case=locked, row=row, request=request)
-        events.publish(f"case.{row.to_status}", case=locked)
     return locked
 
 
@@ -233,6 +232,7 @@ def _after_transition(
             )
     if row.to_status == Status.CLOSED:
         feedback_request(case=case, actor=actor, request=request)
+    events.publish(f"case.{row.to_status}", case=case)
 
 
 def _check_open_referrals(*, actor: User, case: Case, row: TransitionRow, reason: str) -> bool:
