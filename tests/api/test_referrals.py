@@ -123,6 +123,7 @@ def test_declining_needs_a_reason_and_says_so_in_urdu(
     )
     assert refused.status_code == 422
     assert refused.json()["error"] == "text_required"
+    assert set(refused.json()["fields"]) == {"reason"}
     assert refused.json()["detail"] != "Write a few words for this step."
     referral.refresh_from_db()
     assert referral.status == "sent"

@@ -92,7 +92,7 @@ def attachments_create(
 
 @router.get(
     "/cases/{reference}/attachments/{attachment_id}/content",
-    response={200: bytes, **READ_ERRORS},
+    response=READ_ERRORS,
     summary="Download a file",
     operation_id="attachments_download",
     openapi_extra={

@@ -86,7 +86,7 @@ def import_out(run: ImportRun) -> ImportOut:
 
 @router.get(
     "/imports/template",
-    response={200: bytes, **READ_ERRORS},
+    response=READ_ERRORS,
     summary="Download the import template",
     operation_id="imports_template",
     openapi_extra={

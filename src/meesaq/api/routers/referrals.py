@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Any, Literal
 
@@ -18,6 +19,7 @@ from meesaq.api.errors import ERRORS, READ_ERRORS
 from meesaq.api.idempotency import OPENAPI_HEADER, idempotent
 from meesaq.api.lookups import case_for, organisation_for
 from meesaq.api.pagination import keyset_page
+from meesaq.core.errors import MeesaqError
 from meesaq.referrals import services
 from meesaq.referrals.models import Referral, ReferralStatus, SharedField
 from meesaq.referrals.selectors import (
@@ -165,6 +167,17 @@ def referral_out(referral: Referral) -> ReferralOut:
     )
 
 
+@contextmanager
+def _text_field_is(name: str) -> Iterator[None]:
+    """Name the service's "text" field as this endpoint calls it (reason, outcome …)."""
+    try:
+        yield
+    except MeesaqError as error:
+        if "text" in error.fields:
+            error.fields[name] = error.fields.pop("text")
+        raise
+
+
 def _found(request: HttpRequest, referral_id: int) -> Referral:
     return referral_for_user(user=acting(request), referral_id=referral_id)
 
@@ -263,14 +276,15 @@ def referrals_accept(request: HttpRequest, referral_id: int = _id()) -> Any:
 @_step_route("decline", "Decline a referral", "referrals_decline")
 def referrals_decline(request: HttpRequest, payload: DeclineIn, referral_id: int = _id()) -> Any:
     """Decline a referral sent to your organisation, with the reason."""
-    return referral_out(
-        services.referral_decline(
-            actor=acting(request),
-            referral=_found(request, referral_id),
-            reason=payload.reason,
-            request=request,
+    with _text_field_is("reason"):
+        return referral_out(
+            services.referral_decline(
+                actor=acting(request),
+                referral=_found(request, referral_id),
+                reason=payload.reason,
+                request=request,
+            )
         )
-    )
 
 
 @_step_route("request-info", "Ask for more information", "referrals_request_info")
@@ -278,27 +292,29 @@ def referrals_request_info(
     request: HttpRequest, payload: QuestionIn, referral_id: int = _id()
 ) -> Any:
     """Return a referral to the referring side with a question."""
-    return referral_out(
-        services.referral_request_info(
-            actor=acting(request),
-            referral=_found(request, referral_id),
-            question=payload.question,
-            request=request,
+    with _text_field_is("question"):
+        return referral_out(
+            services.referral_request_info(
+                actor=acting(request),
+                referral=_found(request, referral_id),
+                question=payload.question,
+                request=request,
+            )
         )
-    )
 
 
 @_step_route("answer", "Answer a question", "referrals_answer")
 def referrals_answer(request: HttpRequest, payload: AnswerIn, referral_id: int = _id()) -> Any:
     """Answer the receiving side's question; the referral is sent again."""
-    return referral_out(
-        services.referral_answer(
-            actor=acting(request),
-            referral=_found(request, referral_id),
-            answer=payload.answer,
-            request=request,
+    with _text_field_is("answer"):
+        return referral_out(
+            services.referral_answer(
+                actor=acting(request),
+                referral=_found(request, referral_id),
+                answer=payload.answer,
+                request=request,
+            )
         )
-    )
 
 
 @_step_route("services", "Record a service", "referrals_record_service")
@@ -306,41 +322,44 @@ def referrals_record_service(
     request: HttpRequest, payload: ServiceIn, referral_id: int = _id()
 ) -> Any:
     """Record a service delivered under an accepted referral."""
-    return referral_out(
-        services.referral_record_service(
-            actor=acting(request),
-            referral=_found(request, referral_id),
-            text=payload.text,
-            on=payload.on,
-            request=request,
+    with _text_field_is("text"):
+        return referral_out(
+            services.referral_record_service(
+                actor=acting(request),
+                referral=_found(request, referral_id),
+                text=payload.text,
+                on=payload.on,
+                request=request,
+            )
         )
-    )
 
 
 @_step_route("complete", "Complete a referral with its outcome", "referrals_complete")
 def referrals_complete(request: HttpRequest, payload: OutcomeIn, referral_id: int = _id()) -> Any:
     """Post the outcome and complete the referral."""
-    return referral_out(
-        services.referral_complete(
-            actor=acting(request),
-            referral=_found(request, referral_id),
-            outcome=payload.outcome,
-            request=request,
+    with _text_field_is("outcome"):
+        return referral_out(
+            services.referral_complete(
+                actor=acting(request),
+                referral=_found(request, referral_id),
+                outcome=payload.outcome,
+                request=request,
+            )
         )
-    )
 
 
 @_step_route("withdraw", "Withdraw a referral", "referrals_withdraw")
 def referrals_withdraw(request: HttpRequest, payload: WithdrawIn, referral_id: int = _id()) -> Any:
     """Take back an open referral, for the referring side."""
-    return referral_out(
-        services.referral_withdraw(
-            actor=acting(request),
-            referral=_found(request, referral_id),
-            reason=payload.reason,
-            request=request,
+    with _text_field_is("reason"):
+        return referral_out(
+            services.referral_withdraw(
+                actor=acting(request),
+                referral=_found(request, referral_id),
+                reason=payload.reason,
+                request=request,
+            )
         )
-    )
 
 
 __all__ = ["ReferralStatus", "router"]
