@@ -24,7 +24,7 @@ from tests.api.conftest import make_token
 from tests.cases.factories import add_person, make_case
 from tests.personas import build_world
 
-EXAMPLES_PER_OPERATION = 12
+EXAMPLES_PER_OPERATION = 8
 CHECKS = [
     not_a_server_error,
     status_code_conformance,

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from meesaq.access import policy
 from meesaq.access.decorators import page
@@ -69,11 +68,13 @@ def import_detail(request: HttpRequest, run_id: int) -> HttpResponse:
 
 
 @page("imports.run")
-@require_POST
 def import_start(request: HttpRequest, run_id: int) -> HttpResponseBase:
     """Start the real import of a checked file."""
     user = policy.acting_user(request)
+    # Someone else's import is "not found" whatever the method.
     run = selectors.import_for_user(user=user, run_id=run_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     try:
         services.import_queue(actor=user, run=run, request=request)
     except MeesaqError as error:
