@@ -131,3 +131,30 @@ def test_the_directory_lists_organisations_places_and_taxonomies(
     terms = partner.get("/taxonomy/categories").json()["items"]
     assert "threats" in {term["code"] for term in terms}
     assert partner.get("/taxonomy/nonsense").status_code == 422
+
+
+def test_a_remembered_answer_holding_identity_is_encrypted_at_rest(
+    world: World, api_for: Callable[..., ApiClient]
+) -> None:
+    from django.db import connection
+
+    case = make_case(organisation=world.lahore_centre)
+    person = {
+        "role": "victim",
+        "full_name": "Asha Bibi",
+        "gender": "female",
+        "age_band": "18-29",
+        "faith": "hindu",
+    }
+    officer = api_for(world.case_officer)
+    first = officer.post(
+        f"/cases/{case.reference}/people", person, headers={"Idempotency-Key": "p1"}
+    )
+    again = officer.post(
+        f"/cases/{case.reference}/people", person, headers={"Idempotency-Key": "p1"}
+    )
+    assert first.json() == again.json()
+    assert Person.objects.count() == 1
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT response_body FROM api_idempotencykey")
+        assert "Asha" not in cursor.fetchone()[0]

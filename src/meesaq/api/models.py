@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from meesaq.crypto.fields import EncryptedTextField
+
 
 class ApiToken(models.Model):
     """A personal token: only its SHA-256 is kept; the secret is shown once when created."""
@@ -39,7 +41,8 @@ class IdempotencyKey(models.Model):
     operation = models.CharField(max_length=200)
     body_digest = models.CharField(max_length=64)
     status_code = models.PositiveSmallIntegerField()
-    response_body = models.TextField()
+    # Encrypted: the answer to a create may hold identity (a person's name and numbers).
+    response_body = EncryptedTextField()
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
