@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test check lint typecheck format messages bench clean
+.PHONY: run test check lint typecheck format messages openapi bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,10 @@ format: $(VENV)/.installed-dev
 messages: $(VENV)/.installed-dev
 	cd src/meesaq && ../../$(BIN)/django-admin makemessages -l ur --no-location --no-obsolete --settings=meesaq.settings --pythonpath=..
 	cd src/meesaq && ../../$(BIN)/django-admin compilemessages -l ur --settings=meesaq.settings --pythonpath=..
+
+# Refresh the committed OpenAPI document after changing the API (a test compares it with the served one).
+openapi: $(VENV)/.installed-dev
+	$(BIN)/meesaq openapi
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -140,6 +140,12 @@ INSTALLED_APPS = [
     "meesaq.sla",
     "meesaq.backup",
     "meesaq.portal",
+    # The REST API (django-ninja; "ninja" also serves its bundled Swagger UI files), bulk
+    # import and outbound webhooks.
+    "ninja",
+    "meesaq.api",
+    "meesaq.imports",
+    "meesaq.webhooks",
 ]
 
 # Background work: Django's tasks API (the django-tasks backport) with a database-backed queue,
@@ -293,6 +299,19 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
     },
 }
+
+# --- API, bulk import, webhooks ---------------------------------------------------------------
+# Longest life of a personal API token, in days.
+MEESAQ_API_TOKEN_MAX_DAYS = env_int("MEESAQ_API_TOKEN_MAX_DAYS", 365)
+# Calls per caller and period ("120/m", "5000/h"); a caller over it gets 429.
+MEESAQ_API_RATE = env_str("MEESAQ_API_RATE", "120/m")
+# Largest import file in megabytes and most rows in one import.
+MEESAQ_IMPORT_MAX_MB = env_int("MEESAQ_IMPORT_MAX_MB", 10)
+MEESAQ_IMPORT_MAX_ROWS = env_int("MEESAQ_IMPORT_MAX_ROWS", 20000)
+# Seconds to wait for a partner's webhook receiver before the delivery counts as failed.
+MEESAQ_WEBHOOK_TIMEOUT_SECONDS = env_int("MEESAQ_WEBHOOK_TIMEOUT_SECONDS", 10)
+# Deliveries of one event before it is given up (with a doubling delay from one minute).
+MEESAQ_WEBHOOK_ATTEMPTS = env_int("MEESAQ_WEBHOOK_ATTEMPTS", 6)
 
 # --- Languages --------------------------------------------------------------------------------
 LANGUAGE_CODE = "en"

@@ -6,6 +6,7 @@ from django.views.i18n import set_language
 
 from meesaq.access.decorators import page
 from meesaq.access.policy import PUBLIC
+from meesaq.api.api import api
 from meesaq.core import views as core_views
 from meesaq.portal import hooks as portal_hooks
 
@@ -14,6 +15,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("readyz", core_views.readyz, name="readyz"),
     path("i18n/setlang/", page(PUBLIC)(set_language), name="set_language"),
     path("hooks/messages/", portal_hooks.inbound, name="portal-inbound"),
+    # The REST API: tokens or session, its own error shape, walked by tests/api (not the pages').
+    path("api/v1/", api.urls),
 ]
 
 urlpatterns += i18n_patterns(
@@ -28,6 +31,9 @@ urlpatterns += i18n_patterns(
     path("notifications/", include("meesaq.notifications.urls")),
     path("deadlines/", include("meesaq.sla.urls")),
     path("", include("meesaq.portal.urls")),
+    path("api/", include("meesaq.api.urls")),
+    path("imports/", include("meesaq.imports.urls")),
+    path("webhooks/", include("meesaq.webhooks.urls")),
     prefix_default_language=True,
 )
 

@@ -46,10 +46,16 @@ def _walk(patterns: list[Any], namespace: str = "") -> Iterator[Route]:
             yield Route(f"{namespace}{entry.name}", entry.callback, params)
 
 
+# The REST API answers with its own auth and error shape; tests/api walks its operations.
+API_NAMESPACE = "api-v1:"
+
+
 def all_routes() -> list[Route]:
     """Return every named route, once (the i18n prefix repeats nothing)."""
     seen: dict[str, Route] = {}
     for route in _walk(get_resolver().url_patterns):
+        if route.name.startswith(API_NAMESPACE):
+            continue
         seen.setdefault(route.name, route)
     return sorted(seen.values(), key=lambda route: route.name)
 
@@ -102,6 +108,30 @@ def _routing_rule() -> Any:
     return rule
 
 
+def _webhook_sample(world: World) -> dict[str, str]:
+    from meesaq.webhooks.models import WebhookEndpoint
+
+    endpoint = WebhookEndpoint.objects.create(
+        organisation=world.lahore_ngo,
+        url="https://partner.example/hook",
+        events=["referral.created"],
+        secret="whsec_walk",
+    )
+    return {"endpoint_id": str(endpoint.pk)}
+
+
+def _import_sample(world: World) -> dict[str, str]:
+    from meesaq.imports.models import ImportRun, RunStatus
+
+    run = ImportRun.objects.create(
+        created_by=world.case_officer,
+        organisation=world.lahore_centre,
+        file_name="walk.csv",
+        status=RunStatus.INVALID,
+    )
+    return {"run_id": str(run.pk)}
+
+
 # Sample arguments for URLs that take them: each gets the world and returns the kwargs.
 SAMPLE_KWARGS: dict[str, Callable[[World], dict[str, str]]] = {
     "access:break_glass_request": lambda w: {
@@ -133,6 +163,14 @@ SAMPLE_KWARGS: dict[str, Callable[[World], dict[str, str]]] = {
     "cases:taxonomy_edit": lambda w: {"kind": "categories", "code": "threats"},
     "portal:report_step": lambda w: {"step": "what"},
     "portal:routing_delete": lambda w: {"rule_id": str(_routing_rule().pk)},
+    # A user's own token (POST-only; someone else's token is "no such token").
+    "api:token_revoke": lambda w: {"token_id": "1"},
+    # Administrators only ("webhooks.manage").
+    "webhooks:detail": _webhook_sample,
+    "webhooks:disable": _webhook_sample,
+    # An import is seen only by the user who uploaded it (here the case officer).
+    "imports:detail": _import_sample,
+    "imports:start": _import_sample,
     "accounts:set_password": lambda w: {
         "uidb64": urlsafe_base64_encode(force_bytes(w.intake_officer.pk)),
         "token": set_password_tokens.make_token(w.intake_officer),
@@ -141,6 +179,8 @@ SAMPLE_KWARGS: dict[str, Callable[[World], dict[str, str]]] = {
 
 # Object-level pages: the personas that reach the sample object (everyone else gets 404).
 OBJECT_AUDIENCE: dict[str, set[str]] = {
+    "imports:detail": {"case_officer"},
+    "imports:start": {"case_officer"},
     # Only provincial officers can see the record without its identity and so break the glass.
     "access:break_glass_request": {"provincial_officer"},
     # Correcting identity needs both sight of it and the right to act on the case.

@@ -48,6 +48,8 @@ MENU: list[NavItem] = [
     NavItem(_("Background jobs"), "notifications:jobs", "system.jobs"),
     NavItem(_("Message templates"), "notifications:templates", "notifications.templates"),
     NavItem(_("Portal routing"), "portal:routing", "portal.manage_routing"),
+    NavItem(_("Import cases"), "imports:list", "imports.run"),
+    NavItem(_("Webhooks"), "webhooks:list", "webhooks.manage"),
     NavItem(_("My account"), "accounts:profile", policy.SIGNED_IN),
 ]
 

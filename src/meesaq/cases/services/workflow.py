@@ -16,6 +16,7 @@ from meesaq.cases.models import Case, CaseTransition, Outcome, Priority, Status
 from meesaq.cases.services.feedback import feedback_request
 from meesaq.cases.workflow import ORIGINAL, OUTCOME, REASON, TransitionRow, rows_from
 from meesaq.cases.workflow import transition_row as table_row
+from meesaq.core import events
 from meesaq.core.errors import MeesaqError
 from meesaq.orgs.models import Membership
 from meesaq.sla.services import deadlines_refresh
@@ -231,6 +232,7 @@ def _after_transition(
             )
     if row.to_status == Status.CLOSED:
         feedback_request(case=case, actor=actor, request=request)
+    events.publish(f"case.{row.to_status}", case=case)
 
 
 def _check_open_referrals(*, actor: User, case: Case, row: TransitionRow, reason: str) -> bool:

@@ -20,6 +20,7 @@ from meesaq.accounts.models import User
 from meesaq.audit.services import audit_record
 from meesaq.cases.models import Case
 from meesaq.cases.workflow import OPEN_STATUSES
+from meesaq.core import events
 from meesaq.core.errors import MeesaqError
 from meesaq.notifications.services import notify
 from meesaq.orgs.models import Organisation
@@ -277,6 +278,7 @@ def referral_create(
             actor=actor,
             text=_("A new referral %(number)s is waiting for your answer."),
         )
+        events.publish("referral.created", referral=referral)
     return referral
 
 
@@ -347,6 +349,7 @@ def referral_step(
         )
         other_side = referring_side(locked) if rule.side == RECEIVER else receiving_side(locked)
         _notify(referral=locked, recipients=other_side, actor=actor, text=rule.notice)
+        events.publish(f"referral.{locked.status}", referral=locked)
     return locked
 
 
