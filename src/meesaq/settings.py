@@ -138,6 +138,7 @@ INSTALLED_APPS = [
     "meesaq.notifications",
     "meesaq.referrals",
     "meesaq.sla",
+    "meesaq.reports",
 ]
 
 # Background work: Django's tasks API (the django-tasks backport) with a database-backed queue,

@@ -24,6 +24,7 @@ urlpatterns += i18n_patterns(
     path("referrals/", include("meesaq.referrals.urls")),
     path("notifications/", include("meesaq.notifications.urls")),
     path("deadlines/", include("meesaq.sla.urls")),
+    path("reports/", include("meesaq.reports.urls")),
     prefix_default_language=True,
 )
 
