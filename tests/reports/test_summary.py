@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 import time_machine
@@ -29,7 +29,7 @@ def _all_time(**changes: object) -> ReportFilters:
     return ReportFilters(date_from=today - timedelta(days=400), date_to=today).with_(**changes)
 
 
-def _local(moment):  # type: ignore[no-untyped-def]
+def _local(moment: datetime) -> date:
     return timezone.localtime(moment).date()
 
 
@@ -99,16 +99,22 @@ def test_filters_narrow_the_figures_like_the_case_list(world: World) -> None:
     assert board.received == expected
     grouped = _all_time(group="hindu", category="threats")
     board = dashboard_for_user(user=world.provincial_officer, filters=grouped)
-    assert board.received == Case.objects.filter(groups__code="hindu", category__code="threats").count()
+    assert (
+        board.received
+        == Case.objects.filter(groups__code="hindu", category__code="threats").count()
+    )
 
 
 def test_a_district_supervisor_counts_only_their_district(world: World) -> None:
     make_spread(world)
     summary_refresh()
     board = dashboard_for_user(user=world.supervisor, filters=_all_time())
-    assert board.received == Case.objects.filter(jurisdiction_path__startswith="PK6/").exclude(
-        district_id="PK608"
-    ).count()
+    assert (
+        board.received
+        == Case.objects.filter(jurisdiction_path__startswith="PK6/")
+        .exclude(district_id="PK608")
+        .count()
+    )
     assert {bar.key for bar in board.by_district} == {"PK617"}
     outsider = dashboard_for_user(user=world.outsider, filters=_all_time())
     assert {bar.key for bar in outsider.by_district} == {"PK608"}
@@ -133,7 +139,9 @@ def test_an_incremental_refresh_picks_up_new_and_changed_cases(world: World) -> 
         assert not report.full
         board = dashboard_for_user(user=world.provincial_officer, filters=_all_time())
     assert board.received == 13
-    assert {bar.key: bar.value for bar in board.by_channel}["sms"] == Case.objects.filter(channel="sms").count()
+    assert {bar.key: bar.value for bar in board.by_channel}["sms"] == Case.objects.filter(
+        channel="sms"
+    ).count()
     assert CaseFact.objects.get(case=changed).status == Status.WITHDRAWN
     assert board.open_now == Case.objects.filter(status__in=OPEN_STATUSES).count()
 
@@ -147,9 +155,17 @@ def test_an_incremental_refresh_gives_the_same_cube_as_a_full_rebuild(world: Wor
             case.resolved_at = case.closed_at = timezone.now()
             case.save()
         summary_refresh()
-        incremental = sorted(CaseCube.objects.values_list("day", "district_id", "status", "received", "resolved", "open"))
+        incremental = sorted(
+            CaseCube.objects.values_list(
+                "day", "district_id", "status", "received", "resolved", "open"
+            )
+        )
         summary_refresh(full=True)
-        full = sorted(CaseCube.objects.values_list("day", "district_id", "status", "received", "resolved", "open"))
+        full = sorted(
+            CaseCube.objects.values_list(
+                "day", "district_id", "status", "received", "resolved", "open"
+            )
+        )
     assert incremental == full
 
 

@@ -1,4 +1,4 @@
-"""The report builder: rows × columns from the case dimensions, a measure, the usual filters.
+"""The report builder: rows by columns from the case dimensions, a measure, the usual filters.
 
 Reads the de-identified facts through the access scope, so a built table never holds more than
 the builder's own figures, and never an identity. Saved reports keep only the query string and
@@ -85,7 +85,7 @@ class BuiltTable:
         ]
 
 
-def _labeller(dimension: str) -> Callable[[list[Any]], dict[Any, str]]:
+def _labeller(dimension: str) -> Callable[[list[Any]], dict[Any, str]]:  # noqa: PLR0911  # one per kind
     def taxonomy(model: Any) -> Callable[[list[Any]], dict[Any, str]]:
         return lambda keys: {t.pk: t.label for t in model.objects.filter(pk__in=keys)}
 
@@ -102,9 +102,7 @@ def _labeller(dimension: str) -> Callable[[list[Any]], dict[Any, str]]:
     if dimension == "organisation":
         return lambda keys: {o.pk: o.name for o in Organisation.objects.filter(pk__in=keys)}
     if dimension == "group":
-        return lambda keys: {
-            g.code: g.label for g in AffectedGroup.objects.filter(code__in=keys)
-        }
+        return lambda keys: {g.code: g.label for g in AffectedGroup.objects.filter(code__in=keys)}
     return lambda keys: {key: key.strftime("%Y-%m") for key in keys}
 
 
@@ -135,7 +133,9 @@ def _measure_rows(
 
 
 def _facts(user: User, filters: ReportFilters) -> QuerySet[CaseFact]:
-    facts = narrow(policy.scoped(user, CaseFact), filters, period=True, day_field="received_on")
+    facts: QuerySet[CaseFact] = narrow(
+        policy.scoped(user, CaseFact), filters, period=True, day_field="received_on"
+    )
     return facts.annotate(month=TruncMonth("received_on"))
 
 
@@ -159,7 +159,7 @@ def _group_medians(
     return results
 
 
-def builder_table(
+def builder_table(  # noqa: PLR0912  # validation, merging and labelling in one place
     *, user: User, filters: ReportFilters, rows: str, columns: str, measure: str
 ) -> BuiltTable:
     """Compute a built table from the facts the user may count."""
@@ -196,14 +196,21 @@ def builder_table(
     row_keys = sorted({k[0] for k in cells}, key=str)
     column_keys = sorted({k[1] for k in cells}, key=str)
     row_labels = _labeller(rows)([k for k in row_keys if k != NONE_KEY])
-    column_labels = _labeller(columns)([k for k in column_keys if k not in {"", NONE_KEY}]) if columns else {}
+    column_labels = (
+        _labeller(columns)([k for k in column_keys if k not in {"", NONE_KEY}]) if columns else {}
+    )
     none = str(_("none"))
     table = BuiltTable(
         title=str(MEASURES[measure]),
         row_heading=str(DIMENSIONS[rows][0]),
         measure_label=str(MEASURES[measure]),
         columns=[
-            (str(k), column_labels.get(k, none if k == NONE_KEY else str(k)) if columns else str(MEASURES[measure]))
+            (
+                str(k),
+                column_labels.get(k, none if k == NONE_KEY else str(k))
+                if columns
+                else str(MEASURES[measure]),
+            )
             for k in column_keys
         ],
         rows=[(str(k), row_labels.get(k, none)) for k in row_keys],
@@ -265,9 +272,7 @@ def saved_report_create(
         )
         report.full_clean()
         report.save()
-        audit_record(
-            actor=actor, action="reports.saved", target=report, detail={"shared": shared}
-        )
+        audit_record(actor=actor, action="reports.saved", target=report, detail={"shared": shared})
     return report
 
 

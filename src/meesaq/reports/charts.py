@@ -147,8 +147,10 @@ def _safe_svg(svg: str, *, label: str) -> str:
     svg = _STYLE.sub("", _SCRIPT.sub("", svg))
     # Scalable in the page: the intrinsic size becomes the viewBox's, CSS sets the width.
     svg = _SIZE.sub(
-        lambda m: f'<svg{m.group(1)} width="{m.group(2)}" height="{m.group(3)}" '
-        f'role="img" aria-label="{escape(label)}" class="chart-svg"',
+        lambda m: (
+            f'<svg{m.group(1)} width="{m.group(2)}" height="{m.group(3)}" '
+            f'role="img" aria-label="{escape(label)}" class="chart-svg"'
+        ),
         svg,
         count=1,
     )

@@ -68,7 +68,9 @@ def xlsx_file(sheets: Sequence[tuple[str, Iterable[Sequence[object]]]], *, rtl: 
         sheet = workbook.create_sheet(title=title[:31])
         sheet.sheet_view.rightToLeft = rtl
         for row in rows:
-            sheet.append([value if isinstance(value, int | float) else cell_text(value) for value in row])
+            sheet.append(
+                [value if isinstance(value, int | float) else cell_text(value) for value in row]
+            )
     output = tempfile.TemporaryFile()  # noqa: SIM115  # handed to FileResponse, which closes it
     workbook.save(output)
     output.seek(0)

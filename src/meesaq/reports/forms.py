@@ -58,9 +58,7 @@ class PeriodicRequestForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
         input_formats=["%Y-%m", "%Y-%m-%d"],
     )
-    language = forms.ChoiceField(
-        label=_("Language"), choices=[("en", "English"), ("ur", "اردو")]
-    )
+    language = forms.ChoiceField(label=_("Language"), choices=[("en", "English"), ("ur", "اردو")])
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

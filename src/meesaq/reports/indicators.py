@@ -90,9 +90,7 @@ def _satisfied(user: Sources, filters: ReportFilters) -> Value:
 def _long_open(user: Sources, filters: ReportFilters) -> Value:
     rows = cube_for(user, filters, period=False).filter(day__lte=filters.date_to)
     cutoff = timezone.localdate() - timedelta(days=90)
-    sums = rows.aggregate(
-        old=Sum("open", filter=Q(day__lt=cutoff)), all=Sum("open")
-    )
+    sums = rows.aggregate(old=Sum("open", filter=Q(day__lt=cutoff)), all=Sum("open"))
     return _share(sums["old"] or 0, sums["all"] or 0)
 
 
@@ -190,7 +188,7 @@ INDICATORS: tuple[Indicator, ...] = (
         numerator=_("Open cases received more than 90 days ago"),
         denominator=_("Open cases"),
         disaggregations=(PLACE, CATEGORY, GROUP, CHANNEL, PRIORITY),
-        query="CaseCube: Σ open where day < today − 90 ÷ Σ open (day ≤ end of the period)",
+        query="CaseCube: Σ open where day < today - 90 ÷ Σ open (day ≤ end of the period)",
         compute=_long_open,
     ),
 )

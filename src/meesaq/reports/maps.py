@@ -29,6 +29,9 @@ PAD = 6.0
 COLOURS = ("#d8eadf", "#a7d0b4", "#6fb08a", "#3b8a60", "#1f5e3f")
 EMPTY_COLOUR = "#f1f1ee"
 STROKE = "#ffffff"
+# Points closer than this (in pixels, both axes together) to the last kept point are dropped.
+THIN = 0.5
+MIN_RING_POINTS = 3
 
 
 @dataclass(frozen=True)
@@ -59,9 +62,7 @@ def _shapes() -> dict[str, list[list[list[float]]]]:
     for feature in data["features"]:
         geometry = feature["geometry"]
         polygons = (
-            [geometry["coordinates"]]
-            if geometry["type"] == "Polygon"
-            else geometry["coordinates"]
+            [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
         )
         rings[feature["properties"]["pcode"]] = [polygon[0] for polygon in polygons]
     return rings
@@ -79,20 +80,32 @@ def province_districts(province: AdminUnit) -> list[AdminUnit]:
     ]
 
 
-def classes(values: Sequence[float]) -> list[float]:
-    """Return the upper bounds of five equal-width classes above zero."""
+def classes(values: Sequence[float], *, whole: bool = True) -> list[float]:
+    """Return the upper bounds of up to five equal-width classes above zero.
+
+    For counts (``whole``) the classes are whole numbers, fewer when the largest count is small.
+    """
     top = max(values, default=0)
     if top <= 0:
         return []
-    step = top / len(COLOURS)
-    return [step * (index + 1) for index in range(len(COLOURS))]
+    if whole:
+        step = max(1, math.ceil(top / len(COLOURS)))
+        bounds = [float(step * (index + 1)) for index in range(len(COLOURS))]
+        return [bound for bound in bounds if bound - step < top]
+    width = top / len(COLOURS)
+    return [width * (index + 1) for index in range(len(COLOURS))]
+
+
+def palette(bounds: Sequence[float]) -> tuple[str, ...]:
+    """Return one colour per class, the darkest for the highest (fewer classes: darker end)."""
+    return COLOURS[len(COLOURS) - len(bounds) :]
 
 
 def colour_for(value: float, bounds: Sequence[float]) -> str:
     """Return the colour of a value's class (grey for none)."""
     if value <= 0 or not bounds:
         return EMPTY_COLOUR
-    for colour, bound in zip(COLOURS, bounds, strict=True):
+    for colour, bound in zip(palette(bounds), bounds, strict=True):
         if value <= bound + 1e-9:
             return colour
     return COLOURS[-1]
@@ -102,11 +115,12 @@ def legend(bounds: Sequence[float], *, per_population: bool) -> list[LegendEntry
     """Return the legend's entries, from none to the highest class."""
     entries = [LegendEntry(EMPTY_COLOUR, _("none"))]
     low = 0.0
-    for colour, bound in zip(COLOURS, bounds, strict=True):
+    for colour, bound in zip(palette(bounds), bounds, strict=True):
         if per_population:
-            text = f"{low:.1f} – {bound:.1f}"
+            text = f"{low:.1f} - {bound:.1f}"
         else:
-            text = f"{math.floor(low) + 1} – {math.floor(bound)}"
+            first, last = math.floor(low) + 1, math.floor(bound)
+            text = str(last) if first == last else f"{first} - {last}"
         entries.append(LegendEntry(colour, text))
         low = bound
     return entries
@@ -139,10 +153,10 @@ def _path(rings: list[list[list[float]]], project: Any) -> str:
         kept: list[tuple[float, float]] = []
         for point in ring:
             x, y = project(point)
-            if kept and abs(x - kept[-1][0]) + abs(y - kept[-1][1]) < 0.5:
+            if kept and abs(x - kept[-1][0]) + abs(y - kept[-1][1]) < THIN:
                 continue
             kept.append((x, y))
-        if len(kept) >= 3:
+        if len(kept) >= MIN_RING_POINTS:
             parts.append("M" + "L".join(f"{x:g},{y:g}" for x, y in kept) + "Z")
     return "".join(parts)
 
@@ -166,7 +180,9 @@ def map_svg(areas: Sequence[MapArea], *, title: str) -> str:
             f'stroke="{STROKE}" stroke-width="0.8"><title>{escape(area.label)}</title></path>'
         )
         if area.url:
-            out.append(f'<a href="{escape(area.url)}" aria-label="{escape(area.label)}">{shape}</a>')
+            out.append(
+                f'<a href="{escape(area.url)}" aria-label="{escape(area.label)}">{shape}</a>'
+            )
         else:
             out.append(shape)
     out.append("</svg>")

@@ -1,4 +1,4 @@
-"""Medians over the summary facts: PostgreSQL computes them, SQLite (the demo database) in Python."""
+"""Medians over the summary facts: PostgreSQL computes them, SQLite (the demo) in Python."""
 
 from __future__ import annotations
 

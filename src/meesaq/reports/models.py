@@ -111,7 +111,7 @@ class CaseCube(models.Model):
 
 
 class ReferralFact(models.Model):
-    """One de-identified row per referral: who referred to whom, for which kind of case, how fast."""
+    """One de-identified row per referral: who referred to whom, for what kind of case, when."""
 
     referral = models.OneToOneField(
         "referrals.Referral", on_delete=models.CASCADE, primary_key=True, related_name="+"

@@ -9,6 +9,7 @@ The PDF reuses the case summary's fonts and HarfBuzz shaping (``meesaq.cases.pdf
 from __future__ import annotations
 
 import io
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -52,7 +53,7 @@ def month_end(month: date) -> date:
 
 def _indicator_text(value: float | None, unit: str) -> str:
     if value is None:
-        return "–"
+        return "-"
     return f"{value}%" if unit == "%" else _("%(days)s days") % {"days": value}
 
 
@@ -72,7 +73,9 @@ def monthly_figures(*, place: AdminUnit, month: date) -> MonthlyFigures:
     indicators = []
     for item in INDICATORS:
         value = item.compute(sources, filters)
-        indicators.append((str(item.name), str(item.definition), _indicator_text(value.value, value.unit)))
+        indicators.append(
+            (str(item.name), str(item.definition), _indicator_text(value.value, value.unit))
+        )
     return MonthlyFigures(
         place=place, month=month, board=board, trend=trend_board.over_time, indicators=indicators
     )
@@ -123,7 +126,7 @@ def report_pdf(figures: MonthlyFigures, *, language: str, fonts: PdfFonts | None
     document = PdfDocument(
         title=_title(figures),
         subtitle=_("Figures as of %(when)s (Pakistan time).")
-        % {"when": timezone.localtime(refreshed).strftime("%Y-%m-%d %H:%M") if refreshed else "–"},
+        % {"when": timezone.localtime(refreshed).strftime("%Y-%m-%d %H:%M") if refreshed else "-"},
         footer=_("De-identified figures. Meesaq monthly report."),
         sections=[],
         rtl=rtl,
@@ -179,7 +182,7 @@ def report_pdf(figures: MonthlyFigures, *, language: str, fonts: PdfFonts | None
 
 def report_xlsx(figures: MonthlyFigures, *, rtl: bool) -> bytes:
     """Write the monthly report's tables as an XLSX workbook, one sheet per table."""
-    sheets: list[tuple[str, list[list[object]]]] = [
+    sheets: list[tuple[str, Iterable[Sequence[object]]]] = [
         (
             _("Indicators"),
             [[_("Indicator"), _("Definition"), _("Value")]]
@@ -189,7 +192,9 @@ def report_xlsx(figures: MonthlyFigures, *, rtl: bool) -> bytes:
     for heading, rows in _sections(figures):
         if heading == _("Indicators"):
             continue
-        sheets.append((heading, [[heading, _("Cases")], *([label, value] for label, value in rows)]))
+        sheets.append(
+            (heading, [[heading, _("Cases")], *([label, value] for label, value in rows)])
+        )
     sheets.append(
         (
             _("Over time"),
@@ -278,9 +283,13 @@ def monthly_reports_generate(*, month: date | None = None) -> int:
         codes.add(parts[0])
         codes.add(parts[-1])
     made = 0
-    for unit in AdminUnit.objects.filter(pcode__in=codes, level__in=[Level.PROVINCE, Level.DISTRICT]):
+    for unit in AdminUnit.objects.filter(
+        pcode__in=codes, level__in=[Level.PROVINCE, Level.DISTRICT]
+    ):
         for language in LANGUAGES:
-            if not PeriodicReport.objects.filter(month=month, place=unit, language=language).exists():
+            if not PeriodicReport.objects.filter(
+                month=month, place=unit, language=language
+            ).exists():
                 periodic_report_generate(place=unit, month=month, language=language)
                 made += 1
     return made

@@ -161,7 +161,9 @@ def _over_time(rows: QuerySet[CaseCube], filters: ReportFilters, unit: str) -> l
         else:
             end = start + timedelta(days=6)
         received, resolved = totals.get(start, [0, 0])
-        view = filters.with_(date_from=max(start, filters.date_from), date_to=min(end, filters.date_to))
+        view = filters.with_(
+            date_from=max(start, filters.date_from), date_to=min(end, filters.date_to)
+        )
         bars.append(
             Bar(
                 key=start.isoformat(),
@@ -205,7 +207,7 @@ def _sorted(bars: list[Bar]) -> list[Bar]:
 
 
 def _by_group(rows: QuerySet[CaseCube], filters: ReportFilters) -> list[Bar]:
-    labels = {code: label for code, label in _labels(AffectedGroup).values()}
+    labels = dict(_labels(AffectedGroup).values())
     counts: dict[str, int] = defaultdict(int)
     for key, total in _by(rows, "group_key").items():
         for code in filter(None, key.split(",")):
@@ -278,12 +280,11 @@ def referral_rows(user: User | Sources, filters: ReportFilters) -> QuerySet[Refe
 
 
 def _referral_flows(user: Sources, filters: ReportFilters) -> list[Bar]:
-    rows = (
+    rows = list(
         referral_rows(user, filters)
         .values("from_organisation", "to_organisation")
         .annotate(total=Count("pk"), on_time=Count("pk", filter=Q(acknowledged_on_time=True)))
     )
-    rows = list(rows)
     ids = {row["from_organisation"] for row in rows} | {row["to_organisation"] for row in rows}
     names = {org.pk: org.name for org in Organisation.objects.filter(pk__in=ids)}
     arrow = " → "

@@ -71,16 +71,23 @@ class RefreshReport:
     refreshed_at: datetime
 
 
-def local_day(moment: datetime | None) -> date | None:
+def local_day(moment: datetime) -> date:
+    """Return the date in Pakistan's time of a moment."""
+    return timezone.localtime(moment).date()
+
+
+def local_day_or_none(moment: datetime | None) -> date | None:
     """Return the date in Pakistan's time of a moment (None stays None)."""
-    return timezone.localtime(moment).date() if moment is not None else None
+    return local_day(moment) if moment is not None else None
 
 
 def _days(start: datetime, end: datetime | None) -> float | None:
     return (end - start).total_seconds() / SECONDS_PER_DAY if end is not None else None
 
 
-def _on_time(done: datetime | None, due: datetime | None, *, waiting: bool, now: datetime) -> bool | None:
+def _on_time(
+    done: datetime | None, due: datetime | None, *, waiting: bool, now: datetime
+) -> bool | None:
     if due is None:
         return None
     if done is not None:
@@ -119,15 +126,13 @@ def _group_keys(case_ids: list[int]) -> dict[int, str]:
 
 
 def _satisfaction(case_ids: list[int]) -> dict[int, str]:
-    answers: dict[int, str] = {}
     rows = (
         ComplainantFeedback.objects.filter(case_id__in=case_ids, answer__in=MEASURED_ANSWERS)
         .order_by("requested_at", "id")
         .values_list("case_id", "answer")
     )
-    for case_id, answer in rows:
-        answers[case_id] = answer  # the latest answer wins
-    return answers
+    # In order of request, so the latest answer wins.
+    return dict(rows)
 
 
 def _facts_for(case_ids: list[int], now: datetime) -> list[CaseFact]:
@@ -155,7 +160,7 @@ def _facts_for(case_ids: list[int], now: datetime) -> list[CaseFact]:
                 priority=row["priority"],
                 outcome_id=row["outcome_id"],
                 received_on=local_day(received_at),
-                resolved_on=local_day(finished),
+                resolved_on=local_day_or_none(finished),
                 is_open=is_open,
                 days_to_first_action=_days(received_at, row["first_action_at"]),
                 days_to_resolution=_days(received_at, finished),
@@ -176,7 +181,7 @@ def _facts_for(case_ids: list[int], now: datetime) -> list[CaseFact]:
 
 
 def _referral_facts(referral_ids: list[int], now: datetime) -> list[ReferralFact]:
-    rows = Referral.objects.filter(pk__in=referral_ids).values(
+    found = Referral.objects.filter(pk__in=referral_ids).values(
         "pk",
         "from_organisation_id",
         "to_organisation_id",
@@ -192,7 +197,7 @@ def _referral_facts(referral_ids: list[int], now: datetime) -> list[ReferralFact
         "acknowledged_at",
         "acknowledge_by",
     )
-    rows = list(rows)
+    rows = list(found)
     groups = _group_keys([row["case_id"] for row in rows])
     return [
         ReferralFact(
@@ -247,14 +252,25 @@ def _changed_case_ids(since: datetime) -> set[int]:
 
 def _cube_rows(days: set[date] | None) -> list[CaseCube]:
     facts = CaseFact.objects.all()
-    cells: dict[tuple[Any, ...], dict[str, int]] = defaultdict(lambda: dict.fromkeys(CUBE_MEASURES, 0))
+    cells: dict[tuple[Any, ...], dict[str, int]] = defaultdict(
+        lambda: dict.fromkeys(CUBE_MEASURES, 0)
+    )
     received = facts if days is None else facts.filter(received_on__in=days)
-    for row in received.values("received_on", *CUBE_DIMENSIONS, "is_open", "first_action_on_time", "resolution_on_time", "satisfaction").iterator(chunk_size=BATCH):
+    for row in received.values(
+        "received_on",
+        *CUBE_DIMENSIONS,
+        "is_open",
+        "first_action_on_time",
+        "resolution_on_time",
+        "satisfaction",
+    ).iterator(chunk_size=BATCH):
         cell = cells[(row["received_on"], *(row[name] for name in CUBE_DIMENSIONS))]
         cell["received"] += 1
         cell["open"] += int(row["is_open"])
         if row["first_action_on_time"] is not None:
-            cell["first_action_on_time" if row["first_action_on_time"] else "first_action_late"] += 1
+            cell[
+                "first_action_on_time" if row["first_action_on_time"] else "first_action_late"
+            ] += 1
         if row["resolution_on_time"] is not None:
             cell["resolution_on_time" if row["resolution_on_time"] else "resolution_late"] += 1
         answer = row["satisfaction"]
@@ -301,12 +317,13 @@ def summary_refresh(*, full: bool = False, now: datetime | None = None) -> Refre
             case_ids = sorted(Case.objects.values_list("pk", flat=True))
             referral_ids = sorted(Referral.objects.values_list("pk", flat=True))
         else:
-            assert state.watermark is not None
-            case_ids = sorted(_changed_case_ids(state.watermark))
+            since = state.watermark or now
+            case_ids = sorted(_changed_case_ids(since))
             referral_ids = sorted(
                 set(
                     Referral.objects.filter(
-                        Q(updated_at__gte=state.watermark) | Q(case_id__in=case_ids)
+                        Q(updated_at__gte=since)
+                        | Q(case_id__in=case_ids)
                         | Q(status__in=OPEN_REFERRAL_STATUSES, acknowledged_at__isnull=True)
                     ).values_list("pk", flat=True)
                 )

@@ -125,9 +125,7 @@ def suppress(table: Sequence[Sequence[int]]) -> SuppressedTable:
         side = _side(hidden, height, bridge)
         candidates = [cell for cell in cells if cell not in hidden]
         # Best: a cell joining the bridge's two sides, which puts the bridge on a cycle.
-        crossing = [
-            (r, c) for r, c in candidates if (r in side) != (height + c in side)
-        ]
+        crossing = [(r, c) for r, c in candidates if (r in side) != (height + c in side)]
         # Otherwise a cell in the bridge's row or column, to grow the hidden pattern.
         nearby = [(r, c) for r, c in candidates if r == bridge[0] or c == bridge[1]]
         pool = crossing or nearby or candidates

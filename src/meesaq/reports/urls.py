@@ -17,9 +17,7 @@ urlpatterns: list[URLPattern] = [
     path("saved/<int:report_id>/delete/", builder.saved_delete, name="saved_delete"),
     path("monthly/", periodic.periodic_list, name="periodic_list"),
     path("monthly/generate/", periodic.periodic_generate, name="periodic_generate"),
-    path(
-        "monthly/<int:report_id>.<str:fmt>", periodic.periodic_download, name="periodic_download"
-    ),
+    path("monthly/<int:report_id>.<str:fmt>", periodic.periodic_download, name="periodic_download"),
     path("open-data/", exports.open_data, name="open_data"),
     path("open-data/export.<str:fmt>", exports.open_data_download, name="open_data_download"),
 ]

@@ -9,6 +9,7 @@ from django.http import (
     HttpRequest,
     HttpResponse,
     HttpResponseBase,
+    HttpResponseNotAllowed,
     HttpResponseRedirect,
     StreamingHttpResponse,
 )
@@ -59,9 +60,19 @@ def _chart_spec(table: BuiltTable, rtl: bool) -> dict[str, object]:
         "data": {"values": values},
         "mark": "bar",
         "encoding": {
-            "y": {"field": "row", "type": "nominal", "title": None, "axis": {"orient": "right" if rtl else "left"}},
+            "y": {
+                "field": "row",
+                "type": "nominal",
+                "title": None,
+                "axis": {"orient": "right" if rtl else "left"},
+            },
             "yOffset": {"field": "column"},
-            "x": {"field": "value", "type": "quantitative", "title": table.measure_label, "scale": {"reverse": rtl}},
+            "x": {
+                "field": "value",
+                "type": "quantitative",
+                "title": table.measure_label,
+                "scale": {"reverse": rtl},
+            },
             "color": {"field": "column", "type": "nominal", "title": None},
         },
         "config": charts._config(rtl),
@@ -74,7 +85,9 @@ def _build(request: HttpRequest) -> tuple[BuilderForm, BuiltTable | None, str]:
     filters = form.filters()
     rows, columns, measure = form.choice()
     try:
-        table = builder_table(user=user, filters=filters, rows=rows, columns=columns, measure=measure)
+        table = builder_table(
+            user=user, filters=filters, rows=rows, columns=columns, measure=measure
+        )
     except MeesaqError as error:
         return form, None, str(error.message)
     return form, table, ""
@@ -117,7 +130,9 @@ def builder_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
     if table is None:
         messages.error(request, error)
         return HttpResponseRedirect(reverse("reports:builder"))
-    audit_record(actor=user, action="reports.builder_exported", request=request, detail={"format": fmt})
+    audit_record(
+        actor=user, action="reports.builder_exported", request=request, detail={"format": fmt}
+    )
     name = "meesaq-report"
     if fmt == "csv":
         response: HttpResponseBase = StreamingHttpResponse(
@@ -140,8 +155,8 @@ def builder_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
     return response
 
 
-@require_POST
 @page("reports.build")
+@require_POST
 def builder_save(request: HttpRequest) -> HttpResponseRedirect:
     """Save the built report (shared with the organisation when asked)."""
     user = policy.acting_user(request)
@@ -174,14 +189,15 @@ def saved_open(request: HttpRequest, report_id: int) -> HttpResponseRedirect:
     )
 
 
-@require_POST
 @page("reports.build")
-def saved_delete(request: HttpRequest, report_id: int) -> HttpResponseRedirect:
-    """Delete a saved report (its owner only)."""
+def saved_delete(request: HttpRequest, report_id: int) -> HttpResponseBase:
+    """Delete a saved report (its owner only; POST only)."""
     user = policy.acting_user(request)
     report = policy.get_scoped(user, SavedReport, pk=report_id)
     if not policy.may(user, "reports.edit_saved", report):
         raise Http404
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     saved_report_delete(actor=user, report=report)
     messages.success(request, _("The report is deleted."))
     return HttpResponseRedirect(reverse("reports:builder"))

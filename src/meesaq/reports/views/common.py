@@ -39,7 +39,7 @@ def district_map(board: Dashboard, filters: ReportFilters, *, link_name: str) ->
         )
         for unit in districts
     }
-    bounds = maps.classes(list(values.values()))
+    bounds = maps.classes(list(values.values()), whole=not per_population)
     areas = []
     for unit in districts:
         value = values[unit.pcode]

@@ -51,7 +51,9 @@ def _charts(board: Dashboard, rtl: bool) -> dict[str, str]:
     return {
         name: charts.inline(charts.render_svg(spec))
         for name, spec in found.items()
-        if any(getattr(bar, "value", 0) or getattr(bar, "second", 0) for bar in getattr(board, name))
+        if any(
+            getattr(bar, "value", 0) or getattr(bar, "second", 0) for bar in getattr(board, name)
+        )
     }
 
 
@@ -83,8 +85,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "reports/dashboard.html", context)
 
 
-@require_POST
 @page("reports.view")
+@require_POST
 def refresh(request: HttpRequest) -> HttpResponseRedirect:
     """Bring the figures up to date now (an incremental refresh), then show the dashboard."""
     summary_refresh()

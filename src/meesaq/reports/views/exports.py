@@ -126,5 +126,7 @@ def open_data_download(request: HttpRequest, fmt: str) -> HttpResponseBase:
             csv_lines(table.lines()), content_type="text/csv; charset=utf-8"
         )
     else:
-        response = FileResponse(xlsx_file([("open data", table.lines())], rtl=False), content_type=XLSX)
+        response = FileResponse(
+            xlsx_file([("open data", table.lines())], rtl=False), content_type=XLSX
+        )
     return _download(response, f"meesaq-open-data-{by}.{fmt}")

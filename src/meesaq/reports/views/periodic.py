@@ -43,8 +43,8 @@ def periodic_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_POST
 @page("reports.periodic")
+@require_POST
 def periodic_generate(request: HttpRequest) -> HttpResponseBase:
     """Generate (again) the monthly report asked for, with the figures brought up to date."""
     user = policy.acting_user(request)
