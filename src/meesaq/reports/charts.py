@@ -31,7 +31,7 @@ SECOND_COLOUR = "#c77700"
 CACHE_SECONDS = 600
 _STYLE = re.compile(r'\sstyle="[^"]*"')
 _SCRIPT = re.compile(r"<script.*?</script>", re.IGNORECASE | re.DOTALL)
-_SIZE = re.compile(r'^<svg([^>]*?) width="([\d.]+)" height="([\d.]+)"')
+_CLASS = re.compile(r'\sclass="[^"]*"')
 
 
 @lru_cache(maxsize=1)
@@ -145,16 +145,12 @@ def _key(kind: str, spec: dict[str, Any]) -> str:
 
 def _safe_svg(svg: str, *, label: str) -> str:
     svg = _STYLE.sub("", _SCRIPT.sub("", svg))
-    # Scalable in the page: the intrinsic size becomes the viewBox's, CSS sets the width.
-    svg = _SIZE.sub(
-        lambda m: (
-            f'<svg{m.group(1)} width="{m.group(2)}" height="{m.group(3)}" '
-            f'role="img" aria-label="{escape(label)}" class="chart-svg"'
-        ),
-        svg,
-        count=1,
-    )
-    return svg
+    # Scalable in the page (CSS sets the width, the viewBox keeps the shape), and labelled for
+    # screen readers.
+    head_end = svg.index(">")
+    head = _CLASS.sub("", svg[:head_end])
+    head += f' class="chart-svg" role="img" aria-label="{escape(label)}"'
+    return head + svg[head_end:]
 
 
 def render_svg(spec: dict[str, Any]) -> str:

@@ -97,10 +97,14 @@ class ReportFilterForm(forms.Form):
     """The dashboard's filters (a GET form: every field optional)."""
 
     received_from = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("From"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     received_to = forms.DateField(
-        label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Until"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     place = forms.ChoiceField(label=_("Place"), required=False)
     category = forms.ChoiceField(label=_("Category"), required=False)
