@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncMonth
@@ -270,7 +271,10 @@ def saved_report_create(
             shared=shared,
             definition={k: v for k, v in definition.items() if k in DEFINITION_KEYS},
         )
-        report.full_clean()
+        try:
+            report.full_clean()
+        except ValidationError as error:
+            raise MeesaqError.from_validation_error(error) from error
         report.save()
         audit_record(actor=actor, action="reports.saved", target=report, detail={"shared": shared})
     return report

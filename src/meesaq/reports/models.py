@@ -178,7 +178,7 @@ class SavedReport(models.Model):
     )
     shared = models.BooleanField(_("share with my organisation"), default=False)
     # The builder's query string (rows, columns, measure, filters): re-validated on every run.
-    definition = models.JSONField(default=dict)
+    definition = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
