@@ -40,7 +40,14 @@ def test_each_role_counts_the_cases_of_its_reach(world: World) -> None:
 
 
 def test_figure_actions_follow_the_roles(world: World) -> None:
-    viewers = {"intake_officer", "case_officer", "supervisor", "provincial_officer", "analyst", "outsider"}
+    viewers = {
+        "intake_officer",
+        "case_officer",
+        "supervisor",
+        "provincial_officer",
+        "analyst",
+        "outsider",
+    }
     builders = {"supervisor", "provincial_officer", "analyst", "outsider"}
     for persona, user in world.personas().items():
         assert policy.may(user, "reports.view") == (persona in viewers), persona

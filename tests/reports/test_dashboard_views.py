@@ -130,15 +130,19 @@ def test_bringing_the_figures_up_to_date_on_demand(world: World, client_for: Sig
 def test_the_dashboard_reads_as_many_queries_whatever_the_number_of_cases(
     world: World, client_for: Signed, spread: None
 ) -> None:
+    from django.core.cache import cache
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     client = client_for(world.provincial_officer)
     client.get(reverse("reports:dashboard"))
+    cache.clear()
     with CaptureQueriesContext(connection) as few:
         client.get(reverse("reports:dashboard"))
     make_spread(world, count=40, seed=99)
     summary_refresh()
+    client.get(reverse("reports:dashboard"))
+    cache.clear()
     with CaptureQueriesContext(connection) as more:
         client.get(reverse("reports:dashboard"))
     assert len(more) == len(few)
@@ -161,3 +165,21 @@ def test_a_bad_period_is_refused_with_a_message(world: World, client_for: Signed
     url = reverse("reports:dashboard") + "?received_from=2026-05-01&received_to=2026-01-01"
     html = client_for(world.supervisor).get(url).content.decode()
     assert "The period ends before it starts." in html
+
+
+def test_figures_are_cached_until_the_next_refresh(
+    world: World, client_for: Signed, spread: None
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(world.provincial_officer)
+    client.get(reverse("reports:dashboard"))
+    with CaptureQueriesContext(connection) as again:
+        client.get(reverse("reports:dashboard"))
+    assert not any("reports_casecube" in query["sql"] for query in again.captured_queries)
+    make_spread(world, count=5, seed=3)
+    summary_refresh()
+    with CaptureQueriesContext(connection) as after:
+        client.get(reverse("reports:dashboard"))
+    assert any("reports_casecube" in query["sql"] for query in after.captured_queries)

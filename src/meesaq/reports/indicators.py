@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -16,7 +17,14 @@ from meesaq.accounts.models import User
 from meesaq.reports.filters import ReportFilters
 from meesaq.reports.medians import median_of
 from meesaq.reports.models import CaseFact
-from meesaq.reports.selectors import Sources, cube_for, narrow, referral_rows
+from meesaq.reports.selectors import (
+    FIGURES_CACHE_SECONDS,
+    Sources,
+    cube_for,
+    figures_cache_key,
+    narrow,
+    referral_rows,
+)
 
 
 @dataclass(frozen=True)
@@ -201,5 +209,11 @@ def indicator_get(code: str) -> Indicator | None:
 
 def indicator_values(*, user: User, filters: ReportFilters) -> list[tuple[Indicator, Value]]:
     """Return every indicator with its current value for what the user may see."""
-    sources = Sources.for_user(user)
-    return [(item, item.compute(sources, filters)) for item in INDICATORS]
+    key = figures_cache_key("indicators", user, filters)
+    cached: list[Value] | None = cache.get(key) if key else None
+    if cached is None:
+        sources = Sources.for_user(user)
+        cached = [item.compute(sources, filters) for item in INDICATORS]
+        if key:
+            cache.set(key, cached, FIGURES_CACHE_SECONDS)
+    return list(zip(INDICATORS, cached, strict=True))

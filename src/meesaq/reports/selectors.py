@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.functional import Promise
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from meesaq.access import policy
@@ -28,6 +31,8 @@ AGE_BANDS: tuple[tuple[int, int | None, Promise], ...] = (
     (366, None, _("Over a year")),
 )
 WEEKLY_UP_TO_DAYS = 120
+# Figures are exact until the next refresh (every five minutes); the key carries its time.
+FIGURES_CACHE_SECONDS = 15 * 60
 
 
 @dataclass(frozen=True)
@@ -236,7 +241,9 @@ def province_of(user: User, filters: ReportFilters) -> AdminUnit | None:
 
 def _by_district(rows: QuerySet[CaseCube], filters: ReportFilters) -> list[Bar]:
     counts = _by(rows, "district_id")
-    units = AdminUnit.objects.filter(pcode__in=list(counts)).only("pcode", "name_en", "name_ur")
+    units = AdminUnit.objects.filter(pcode__in=list(counts)).only(
+        "pcode", "name_en", "name_ur", "level", "parent_id", "path"
+    )
     return _sorted(
         [
             Bar(
@@ -317,10 +324,36 @@ def _satisfaction(rows: QuerySet[CaseCube]) -> list[Bar]:
     ]
 
 
+def figures_cache_key(kind: str, user: User, filters: ReportFilters) -> str | None:
+    """Return a cache key for figures of this scope and these filters, as of the last refresh.
+
+    The figures change only when the summary tables are refreshed, so a key that includes the
+    refresh time, the user's grants (what they may count) and the language is exact.
+    """
+    from meesaq.reports.summary import summary_refreshed_at
+
+    refreshed = summary_refreshed_at()
+    if refreshed is None:
+        return None
+    grants = sorted(
+        (g.organisation_id, str(g.role), g.jurisdiction_path) for g in policy.grants_for(user)
+    )
+    text = repr(
+        (kind, refreshed.isoformat(), grants, sorted(filters.query().items()), get_language())
+    )
+    return "meesaq.reports.figures." + hashlib.sha256(text.encode()).hexdigest()
+
+
 def dashboard_for_user(*, user: User, filters: ReportFilters) -> Dashboard:
     """Compute the dashboard's figures for what the user may see, from the cube only."""
+    key = figures_cache_key("dashboard", user, filters)
+    cached: Dashboard | None = cache.get(key) if key else None
+    if cached is not None:
+        return cached
     board = dashboard_from(sources=Sources.for_user(user), filters=filters)
     board.map_province = province_of(user, filters)
+    if key:
+        cache.set(key, board, FIGURES_CACHE_SECONDS)
     return board
 
 
