@@ -194,3 +194,17 @@ def test_the_builder_is_for_supervisors_provincial_officers_and_analysts(
     world: World, client_for: Signed, persona: str
 ) -> None:
     assert client_for(world.personas()[persona]).get(reverse("reports:builder")).status_code == 404
+
+
+def test_the_overall_median_matches_the_cases(world: World, spread: None) -> None:
+    from meesaq.reports.medians import median_of
+    from meesaq.reports.models import CaseFact
+
+    days = [
+        (case.first_action_at - case.received_at).total_seconds() / 86400
+        for case in Case.objects.all()
+        if case.first_action_at is not None
+    ]
+    found = median_of(CaseFact.objects.all(), column="days_to_first_action")
+    assert found is not None
+    assert round(found, 6) == round(median(days), 6)

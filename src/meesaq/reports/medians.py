@@ -24,6 +24,9 @@ def medians_by(
 ) -> dict[tuple[Any, ...], float | None]:
     """Return the median of ``column`` for each combination of ``group_by`` (nulls ignored)."""
     rows = rows.filter(**{f"{column}__isnull": False})
+    if connection.vendor == "postgresql" and not group_by:
+        middle = rows.aggregate(middle=Median(column))["middle"]
+        return {(): middle} if middle is not None else {}
     if connection.vendor == "postgresql":
         found = rows.values(*group_by).annotate(middle=Median(column)).order_by()
         return {tuple(row[name] for name in group_by): row["middle"] for row in found}
