@@ -112,6 +112,8 @@ class ReportFilterForm(forms.Form):
     channel = forms.ChoiceField(label=_("Channel"), required=False, choices=[ANY, *Channel.choices])
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        start, end = default_period()
+        kwargs.setdefault("initial", {"received_from": start, "received_to": end})
         super().__init__(*args, **kwargs)
         self.places = {unit.pcode: unit for unit in places_for(user)}
         cast(forms.ChoiceField, self.fields["place"]).choices = [

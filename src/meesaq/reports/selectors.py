@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import get_language
@@ -22,6 +22,7 @@ from meesaq.geo.models import AdminUnit, Level
 from meesaq.orgs.models import Organisation
 from meesaq.reports.filters import ReportFilters
 from meesaq.reports.models import CaseCube, CaseFact, ReferralFact
+from meesaq.reports.scan import Scan, cube_scan
 
 AGE_BANDS: tuple[tuple[int, int | None, Promise], ...] = (
     (0, 7, _("Up to a week")),
@@ -152,12 +153,14 @@ def _period_start(day: date, unit: str) -> date:
     return day - timedelta(days=day.weekday())
 
 
-def _over_time(rows: QuerySet[CaseCube], filters: ReportFilters, unit: str) -> list[Bar]:
+def _over_time(scan: Scan, filters: ReportFilters, unit: str) -> list[Bar]:
     totals: dict[date, list[int]] = defaultdict(lambda: [0, 0])
-    for row in rows.values("day").annotate(received=Sum("received"), resolved=Sum("resolved")):
-        bucket = totals[_period_start(row["day"], unit)]
-        bucket[0] += row["received"] or 0
-        bucket[1] += row["resolved"] or 0
+    for day, sums in scan.by_day.items():
+        if day < filters.date_from:
+            continue
+        bucket = totals[_period_start(day, unit)]
+        bucket[0] += sums.get("received", 0)
+        bucket[1] += sums.get("resolved", 0)
     start = _period_start(filters.date_from, unit)
     bars = []
     while start <= filters.date_to:
@@ -182,14 +185,13 @@ def _over_time(rows: QuerySet[CaseCube], filters: ReportFilters, unit: str) -> l
     return bars
 
 
-def _age_bands(user: Sources, filters: ReportFilters, today: date) -> list[Bar]:
-    rows = cube_for(user, filters, period=False).filter(day__lte=filters.date_to, open__gt=0)
+def _age_bands(scan: Scan, filters: ReportFilters, today: date) -> list[Bar]:
     counts = [0] * len(AGE_BANDS)
-    for row in rows.values("day").annotate(open=Sum("open")):
-        age = (today - row["day"]).days
+    for day, sums in scan.by_day.items():
+        age = (today - day).days
         for index, (low, high, _label) in enumerate(AGE_BANDS):
             if age >= low and (high is None or age <= high):
-                counts[index] += row["open"]
+                counts[index] += sums.get("open", 0)
                 break
     bars = []
     for (low, high, label), count in zip(AGE_BANDS, counts, strict=True):
@@ -199,22 +201,14 @@ def _age_bands(user: Sources, filters: ReportFilters, today: date) -> list[Bar]:
     return bars
 
 
-def _by(rows: QuerySet[CaseCube], column: str) -> dict[Any, int]:
-    return {
-        row[column]: row["total"]
-        for row in rows.values(column).annotate(total=Sum("received"))
-        if row["total"]
-    }
-
-
 def _sorted(bars: list[Bar]) -> list[Bar]:
     return sorted(bars, key=lambda bar: (-bar.value, bar.label))
 
 
-def _by_group(rows: QuerySet[CaseCube], filters: ReportFilters) -> list[Bar]:
+def _by_group(scan: Scan, filters: ReportFilters) -> list[Bar]:
     labels = dict(_labels(AffectedGroup).values())
     counts: dict[str, int] = defaultdict(int)
-    for key, total in _by(rows, "group_key").items():
+    for key, total in scan.by["group_key"].items():
         for code in filter(None, key.split(",")):
             counts[code] += total
     return _sorted(
@@ -239,8 +233,8 @@ def province_of(user: User, filters: ReportFilters) -> AdminUnit | None:
     return AdminUnit.objects.filter(pcode=code).first()
 
 
-def _by_district(rows: QuerySet[CaseCube], filters: ReportFilters) -> list[Bar]:
-    counts = _by(rows, "district_id")
+def _by_district(scan: Scan, filters: ReportFilters) -> list[Bar]:
+    counts = scan.by["district_id"]
     units = AdminUnit.objects.filter(pcode__in=list(counts)).only(
         "pcode", "name_en", "name_ur", "level", "parent_id", "path"
     )
@@ -257,21 +251,16 @@ def _by_district(rows: QuerySet[CaseCube], filters: ReportFilters) -> list[Bar]:
     )
 
 
-def _compliance(rows: QuerySet[CaseCube], user: Sources, filters: ReportFilters) -> list[Rate]:
-    sums = rows.aggregate(
-        fa_on=Sum("first_action_on_time"),
-        fa_late=Sum("first_action_late"),
-        res_on=Sum("resolution_on_time"),
-        res_late=Sum("resolution_late"),
-    )
+def _compliance(scan: Scan, user: Sources, filters: ReportFilters) -> list[Rate]:
+    sums = scan.totals
     referrals = referral_rows(user, filters).aggregate(
         on=Count("pk", filter=Q(acknowledged_on_time=True)),
         measured=Count("pk", filter=Q(acknowledged_on_time__isnull=False)),
     )
-    fa_on, res_on = sums["fa_on"] or 0, sums["res_on"] or 0
+    fa_on, res_on = sums.get("first_action_on_time", 0), sums.get("resolution_on_time", 0)
     return [
-        Rate(str(_("First action on time")), fa_on, fa_on + (sums["fa_late"] or 0)),
-        Rate(str(_("Resolved on time")), res_on, res_on + (sums["res_late"] or 0)),
+        Rate(str(_("First action on time")), fa_on, fa_on + sums.get("first_action_late", 0)),
+        Rate(str(_("Resolved on time")), res_on, res_on + sums.get("resolution_late", 0)),
         Rate(
             str(_("Referrals acknowledged on time")),
             referrals["on"] or 0,
@@ -309,17 +298,21 @@ def _referral_flows(user: Sources, filters: ReportFilters) -> list[Bar]:
     )
 
 
-def _satisfaction(rows: QuerySet[CaseCube]) -> list[Bar]:
-    sums = rows.aggregate(
-        satisfied=Sum("satisfied"), partly=Sum("partly_satisfied"), no=Sum("not_satisfied")
-    )
+def _satisfaction(scan: Scan) -> list[Bar]:
+    sums = scan.totals
     return [
-        Bar(FeedbackAnswer.SATISFIED, str(FeedbackAnswer.SATISFIED.label), sums["satisfied"] or 0),
-        Bar(FeedbackAnswer.PARTLY, str(FeedbackAnswer.PARTLY.label), sums["partly"] or 0),
+        Bar(
+            FeedbackAnswer.SATISFIED,
+            str(FeedbackAnswer.SATISFIED.label),
+            sums.get("satisfied", 0),
+        ),
+        Bar(
+            FeedbackAnswer.PARTLY, str(FeedbackAnswer.PARTLY.label), sums.get("partly_satisfied", 0)
+        ),
         Bar(
             FeedbackAnswer.NOT_SATISFIED,
             str(FeedbackAnswer.NOT_SATISFIED.label),
-            sums["no"] or 0,
+            sums.get("not_satisfied", 0),
         ),
     ]
 
@@ -358,17 +351,16 @@ def dashboard_for_user(*, user: User, filters: ReportFilters) -> Dashboard:
 
 
 def dashboard_from(*, sources: Sources, filters: ReportFilters) -> Dashboard:
-    """Compute the dashboard's figures from these summary rows."""
-    user = sources
-    rows = cube_for(user, filters)
+    """Compute the dashboard's figures from these summary rows, in one read of the cube."""
+    rows = cube_for(sources, filters, period=False).filter(day__lte=filters.date_to)
+    scan = cube_scan(rows, start=filters.date_from)
     today = timezone.localdate()
     unit = "week" if (filters.date_to - filters.date_from).days <= WEEKLY_UP_TO_DAYS else "month"
-    totals = rows.aggregate(received=Sum("received"), resolved=Sum("resolved"))
     board = Dashboard(filters=filters, period_unit=unit)
-    board.received = totals["received"] or 0
-    board.resolved = totals["resolved"] or 0
-    board.over_time = _over_time(rows, filters, unit)
-    board.age_bands = _age_bands(user, filters, today)
+    board.received = scan.totals.get("received", 0)
+    board.resolved = scan.totals.get("resolved", 0)
+    board.over_time = _over_time(scan, filters, unit)
+    board.age_bands = _age_bands(scan, filters, today)
     board.open_now = sum(bar.value for bar in board.age_bands)
     categories = _labels(Category)
     board.by_category = _sorted(
@@ -379,21 +371,21 @@ def dashboard_from(*, sources: Sources, filters: ReportFilters) -> Dashboard:
                 total,
                 filters.case_list_url(category=categories[pk][0]),
             )
-            for pk, total in _by(rows, "category_id").items()
+            for pk, total in scan.by["category_id"].items()
         ]
     )
-    board.by_group = _by_group(rows, filters)
+    board.by_group = _by_group(scan, filters)
     channels = dict(Channel.choices)
     board.by_channel = _sorted(
         [
             Bar(code, str(channels.get(code, code)), total, filters.case_list_url(channel=code))
-            for code, total in _by(rows, "channel").items()
+            for code, total in scan.by["channel"].items()
         ]
     )
-    board.by_district = _by_district(rows, filters)
-    board.compliance = _compliance(rows, user, filters)
-    board.referral_flows = _referral_flows(user, filters)
-    board.satisfaction = _satisfaction(rows)
+    board.by_district = _by_district(scan, filters)
+    board.compliance = _compliance(scan, sources, filters)
+    board.referral_flows = _referral_flows(sources, filters)
+    board.satisfaction = _satisfaction(scan)
     return board
 
 
