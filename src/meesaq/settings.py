@@ -146,6 +146,7 @@ INSTALLED_APPS = [
     "meesaq.api",
     "meesaq.imports",
     "meesaq.webhooks",
+    "meesaq.reports",
 ]
 
 # Background work: Django's tasks API (the django-tasks backport) with a database-backed queue,

@@ -34,6 +34,7 @@ urlpatterns += i18n_patterns(
     path("api/", include("meesaq.api.urls")),
     path("imports/", include("meesaq.imports.urls")),
     path("webhooks/", include("meesaq.webhooks.urls")),
+    path("reports/", include("meesaq.reports.urls")),
     prefix_default_language=True,
 )
 

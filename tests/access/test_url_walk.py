@@ -94,6 +94,30 @@ def _transfer_sample(world: World) -> dict[str, str]:
     return {"transfer_id": str(transfer.pk)}
 
 
+def _saved_report_sample(world: World) -> dict[str, str]:
+    from meesaq.reports.builder import saved_report_create
+
+    report = saved_report_create(
+        actor=world.analyst, name="walk", shared=True, definition={"rows": "status"}
+    )
+    return {"report_id": str(report.pk)}
+
+
+def _periodic_report_sample(world: World) -> dict[str, str]:
+    from meesaq.reports.models import PeriodicReport
+
+    report = PeriodicReport.objects.create(
+        month=date(2026, 1, 1),
+        place=world.lahore_centre.jurisdiction,
+        jurisdiction_path=world.lahore_centre.jurisdiction.path,
+        language="en",
+        pdf=b"%PDF-",
+        xlsx=b"",
+        generated_at=world.lahore_centre.created_at,
+    )
+    return {"report_id": str(report.pk), "fmt": "pdf"}
+
+
 def _default_rule() -> DeadlineRule:
     rule = DeadlineRule.objects.filter(category__isnull=True).order_by("pk").first()
     assert rule is not None
@@ -156,6 +180,11 @@ SAMPLE_KWARGS: dict[str, Callable[[World], dict[str, str]]] = {
             Holiday.objects.get_or_create(date=date(2031, 1, 2), defaults={"name_en": "walk"})[0].pk
         )
     },
+    "reports:builder_export": lambda w: {"fmt": "csv"},
+    "reports:open_data_download": lambda w: {"fmt": "csv"},
+    "reports:saved_open": _saved_report_sample,
+    "reports:saved_delete": _saved_report_sample,
+    "reports:periodic_download": _periodic_report_sample,
     "referrals:detail": _referral_sample,
     "referrals:step": _referral_sample,
     "referrals:onward": _referral_sample,
@@ -199,6 +228,12 @@ OBJECT_AUDIENCE: dict[str, set[str]] = {
         }
         for name in ("referrals:detail", "referrals:step", "referrals:onward")
     },
+    # A saved report shared with the provincial department: its analyst (the owner) and the
+    # department's provincial officer; only the owner may delete it.
+    "reports:saved_open": {"analyst", "provincial_officer"},
+    "reports:saved_delete": {"analyst"},
+    # A monthly report of Lahore: those whose figures cover Lahore's whole jurisdiction.
+    "reports:periodic_download": {"supervisor", "provincial_officer", "analyst"},
     # A transfer is seen by both sides: Lahore's case roles and Faisalabad's supervisor.
     "referrals:transfer_decide": {
         "intake_officer",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.contrib.sessions.models import Session
@@ -106,3 +107,17 @@ def test_an_outsider_searching_finds_nothing_of_lahore(
     page = outsider.post(URL, {"q": CNIC}, follow=True)
 
     assert references_on(page) == []
+
+
+def test_the_list_export_follows_the_same_search(
+    searched: tuple[Client, str, str], world: World
+) -> None:
+    client, reference, address = searched
+    make_case(organisation=world.lahore_centre, title="Another case, not searched for")
+    token = TOKEN.search(address)
+    assert token is not None
+
+    export: Any = client.get(f"/en/cases/export.csv?search={token[1]}&status=received")
+
+    lines = b"".join(export.streaming_content).decode().strip().splitlines()
+    assert len(lines) == 2 and lines[1].startswith(reference)

@@ -12,4 +12,5 @@ urlpatterns = [
     path("", include("meesaq.cases.urls_workflow")),
     path("", include("meesaq.cases.urls_taxonomy")),
     path("", include("meesaq.cases.urls_feedback")),
+    path("", include("meesaq.cases.urls_export")),
 ]

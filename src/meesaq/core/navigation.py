@@ -37,6 +37,7 @@ MENU: list[NavItem] = [
     NavItem(_("Cases"), "cases:list", "cases.list"),
     NavItem(_("New complaint"), "cases:intake", "cases.create"),
     NavItem(_("Referrals"), "referrals:list", "referrals.list"),
+    NavItem(_("Dashboards"), "reports:dashboard", "reports.view"),
     NavItem(_("Notifications"), "notifications:list", policy.SIGNED_IN),
     NavItem(_("Organisations"), "orgs:list", policy.SIGNED_IN),
     NavItem(_("Break-glass reports"), "access:break_glass_list", "access.list_break_glass"),

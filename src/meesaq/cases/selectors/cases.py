@@ -260,16 +260,22 @@ def _page(queryset: QuerySet[Case], sort: str, cursor: str | None, size: int) ->
     )
 
 
-def case_list_for_user(
-    *, user: User, filters: CaseFilters, cursor: str | None = None, page_size: int = PAGE_SIZE
-) -> CasePage:
-    """Return one page of the cases the user may see, filtered, searched and sorted."""
+def case_queryset_for_user(*, user: User, filters: CaseFilters) -> tuple[QuerySet[Case], str]:
+    """Return the list's cases (scoped, filtered, searched; unordered) and the search kind."""
     queryset = _filter(policy.scoped(user, Case), filters, user)
     queryset, kind = _search(queryset, filters.query)
     # The list never shows identity: the encrypted columns are neither read nor decrypted.
     queryset = queryset.select_related("category", "district", "assigned_to").defer(
         "narrative", "place"
     )
+    return queryset, kind
+
+
+def case_list_for_user(
+    *, user: User, filters: CaseFilters, cursor: str | None = None, page_size: int = PAGE_SIZE
+) -> CasePage:
+    """Return one page of the cases the user may see, filtered, searched and sorted."""
+    queryset, kind = case_queryset_for_user(user=user, filters=filters)
     sort = filters.sort if filters.sort in SORTS else "newest"
     page = _page(queryset, sort, cursor, page_size)
     return CasePage(

@@ -1,0 +1,220 @@
+"""Summary tables (de-identified facts and a daily cube), saved reports and monthly reports.
+
+Nothing here holds identity: no names, numbers, narrative or free-text place, only the case's
+dimensions (place, organisation, taxonomy, channel, status, priority) and its durations.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class CaseFact(models.Model):
+    """One de-identified row per case: its dimensions and measured times, as of the refresh."""
+
+    case = models.OneToOneField(
+        "cases.Case", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    organisation = models.ForeignKey(
+        "orgs.Organisation", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    district = models.ForeignKey(
+        "geo.AdminUnit", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    tehsil = models.ForeignKey(
+        "geo.AdminUnit", null=True, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    jurisdiction_path = models.CharField(max_length=100)
+    category = models.ForeignKey(
+        "cases.Category", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    # The affected groups' codes as ",a,b," (sorted): exact counts without a many-to-many join.
+    group_key = models.CharField(max_length=300, blank=True)
+    channel = models.CharField(max_length=20)
+    status = models.CharField(max_length=20)
+    priority = models.CharField(max_length=10)
+    outcome = models.ForeignKey(
+        "cases.Outcome", null=True, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    received_on = models.DateField()
+    resolved_on = models.DateField(null=True)
+    is_open = models.BooleanField()
+    days_to_first_action = models.FloatField(null=True)
+    days_to_resolution = models.FloatField(null=True)
+    # True on time, False late (or still waiting past the deadline), None not yet due.
+    first_action_on_time = models.BooleanField(null=True)
+    resolution_on_time = models.BooleanField(null=True)
+    # The latest answer of the complainant's satisfaction call or SMS ("" when none).
+    satisfaction = models.CharField(max_length=20, blank=True)
+    refreshed_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["jurisdiction_path", "received_on"], name="fact_place_received"),
+            models.Index(fields=["organisation", "received_on"], name="fact_org_received"),
+            models.Index(fields=["received_on"], name="fact_received"),
+            models.Index(fields=["resolved_on"], name="fact_resolved"),
+        ]
+
+    def __str__(self) -> str:
+        return f"fact of case {self.case_id}"
+
+
+class CaseCube(models.Model):
+    """The daily cube the dashboards read: facts summed by day and every filterable dimension.
+
+    A case adds to ``received`` (and its cohort measures) on the day it was received, and to
+    ``resolved`` on the day it was resolved, each time with its own dimensions, so scoping by
+    organisation and jurisdiction is a filter on this table as on cases.
+    """
+
+    day = models.DateField()
+    organisation = models.ForeignKey(
+        "orgs.Organisation", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    district = models.ForeignKey(
+        "geo.AdminUnit", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    tehsil = models.ForeignKey(
+        "geo.AdminUnit", null=True, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    jurisdiction_path = models.CharField(max_length=100)
+    category = models.ForeignKey(
+        "cases.Category", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    group_key = models.CharField(max_length=300, blank=True)
+    channel = models.CharField(max_length=20)
+    status = models.CharField(max_length=20)
+    priority = models.CharField(max_length=10)
+    received = models.PositiveIntegerField(default=0)
+    resolved = models.PositiveIntegerField(default=0)
+    open = models.PositiveIntegerField(default=0)
+    first_action_on_time = models.PositiveIntegerField(default=0)
+    first_action_late = models.PositiveIntegerField(default=0)
+    resolution_on_time = models.PositiveIntegerField(default=0)
+    resolution_late = models.PositiveIntegerField(default=0)
+    satisfied = models.PositiveIntegerField(default=0)
+    partly_satisfied = models.PositiveIntegerField(default=0)
+    not_satisfied = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["jurisdiction_path", "day"], name="cube_place_day"),
+            models.Index(fields=["organisation", "day"], name="cube_org_day"),
+            models.Index(fields=["day"], name="cube_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"cube {self.day} {self.district_id}"
+
+
+class ReferralFact(models.Model):
+    """One de-identified row per referral: who referred to whom, for what kind of case, when."""
+
+    referral = models.OneToOneField(
+        "referrals.Referral", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    from_organisation = models.ForeignKey(
+        "orgs.Organisation", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    to_organisation = models.ForeignKey(
+        "orgs.Organisation", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    # The case's owner and place: referral figures are scoped like the case's.
+    organisation = models.ForeignKey(
+        "orgs.Organisation", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    district = models.ForeignKey(
+        "geo.AdminUnit", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    tehsil = models.ForeignKey(
+        "geo.AdminUnit", null=True, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    jurisdiction_path = models.CharField(max_length=100)
+    category = models.ForeignKey(
+        "cases.Category", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    group_key = models.CharField(max_length=300, blank=True)
+    channel = models.CharField(max_length=20)
+    sent_on = models.DateField()
+    status = models.CharField(max_length=20)
+    acknowledged_on_time = models.BooleanField(null=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["jurisdiction_path", "sent_on"], name="rfact_place_sent"),
+            models.Index(fields=["organisation", "sent_on"], name="rfact_org_sent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"fact of referral {self.referral_id}"
+
+
+class SummaryState(models.Model):
+    """When the summary tables were last brought up to date (one row)."""
+
+    SINGLETON = 1
+
+    refreshed_at = models.DateTimeField(null=True)
+    # Changes up to this moment are in the tables; the next incremental refresh starts here.
+    watermark = models.DateTimeField(null=True)
+    full_rebuild_at = models.DateTimeField(null=True)
+
+    def __str__(self) -> str:
+        return f"summary as of {self.refreshed_at}"
+
+
+class SavedReport(models.Model):
+    """A table or chart someone built in the report builder, kept to run again."""
+
+    name = models.CharField(_("name"), max_length=120)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_reports"
+    )
+    organisation = models.ForeignKey(
+        "orgs.Organisation", on_delete=models.CASCADE, related_name="saved_reports"
+    )
+    shared = models.BooleanField(_("share with my organisation"), default=False)
+    # The builder's query string (rows, columns, measure, filters): re-validated on every run.
+    definition = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("saved report")
+        verbose_name_plural = _("saved reports")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PeriodicReport(models.Model):
+    """A generated monthly report (PDF and XLSX), stored for access-checked download."""
+
+    month = models.DateField(_("month"))
+    place = models.ForeignKey("geo.AdminUnit", on_delete=models.PROTECT, related_name="+")
+    # The place's materialised path: downloads are scoped by jurisdiction like cases.
+    jurisdiction_path = models.CharField(max_length=100)
+    language = models.CharField(_("language"), max_length=5)
+    pdf = models.BinaryField()
+    xlsx = models.BinaryField()
+    generated_at = models.DateTimeField()
+    generated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-month", "jurisdiction_path", "language"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "place", "language"], name="periodic_report_unique"
+            )
+        ]
+        verbose_name = _("monthly report")
+        verbose_name_plural = _("monthly reports")
+
+    def __str__(self) -> str:
+        return f"{self.place_id} {self.month:%Y-%m} {self.language}"
