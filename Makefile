@@ -45,5 +45,9 @@ messages: $(VENV)/.installed-dev
 	cd src/meesaq && ../../$(BIN)/django-admin makemessages -l ur --no-location --settings=meesaq.settings --pythonpath=..
 	cd src/meesaq && ../../$(BIN)/django-admin compilemessages -l ur --settings=meesaq.settings --pythonpath=..
 
+# Weigh the public portal's pages on a running site (`make run` in another shell).
+bench: $(VENV)/.installed-run
+	$(BIN)/python bench/page_weight.py --base http://127.0.0.1:$(PORT)
+
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
