@@ -49,5 +49,9 @@ messages: $(VENV)/.installed-dev
 openapi: $(VENV)/.installed-dev
 	$(BIN)/meesaq openapi
 
+# Weigh the public portal's pages on a running site (`make run` in another shell).
+bench: $(VENV)/.installed-run
+	$(BIN)/python bench/page_weight.py --base http://127.0.0.1:$(PORT)
+
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

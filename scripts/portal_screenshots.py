@@ -13,8 +13,8 @@ from pathlib import Path
 
 from scripts.screenshots import WIDTHS, browser
 from selenium import webdriver
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.expected_conditions import staleness_of
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 STORY = "Two men threatened my brother at the church gate on Sunday and said they would come back."
@@ -33,7 +33,15 @@ def submit(driver: webdriver.Chrome) -> None:
     """Press the form's main button and wait for the next page."""
     page = driver.find_element(By.TAG_NAME, "html")
     driver.find_element(By.CSS_SELECTOR, "main form.portal-form button[type=submit]").click()
-    WebDriverWait(driver, 20).until(staleness_of(page))
+
+    def gone(_driver: webdriver.Chrome) -> bool:
+        try:
+            page.is_enabled()
+        except WebDriverException:  # stale, or no longer in the document
+            return True
+        return False
+
+    WebDriverWait(driver, 20).until(gone)
 
 
 def walk(

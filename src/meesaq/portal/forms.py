@@ -65,6 +65,7 @@ class TehsilForm(forms.Form):
         label=_("Village, town or area"),
         required=False,
         max_length=PLACE_MAX,
+        widget=forms.TextInput(attrs={"dir": "auto"}),
         help_text=_("For example a village, a street or a landmark."),
     )
 
@@ -111,7 +112,7 @@ class StoryForm(forms.Form):
     narrative = forms.CharField(
         label=_("Tell us what happened"),
         max_length=NARRATIVE_MAX,
-        widget=forms.Textarea(attrs={"rows": 8}),
+        widget=forms.Textarea(attrs={"rows": 8, "dir": "auto"}),
         help_text=_("Who did what, where and when. Write in Urdu or English."),
     )
 
@@ -137,7 +138,12 @@ class ContactForm(forms.Form):
             (ANONYMOUS, _("No, I want to stay anonymous")),
         ],
     )
-    full_name = forms.CharField(label=_("Your name"), required=False, max_length=NAME_MAX)
+    full_name = forms.CharField(
+        label=_("Your name"),
+        required=False,
+        max_length=NAME_MAX,
+        widget=forms.TextInput(attrs={"dir": "auto", "autocomplete": "name"}),
+    )
     phone = forms.CharField(
         label=_("Your phone number"),
         required=False,
@@ -222,7 +228,7 @@ class AddInformationForm(forms.Form):
         label=_("What do you want to add?"),
         required=False,
         max_length=NARRATIVE_MAX,
-        widget=forms.Textarea(attrs={"rows": 5}),
+        widget=forms.Textarea(attrs={"rows": 5, "dir": "auto"}),
     )
     attachments = MultipleFileField(label=_("Files"), required=False)
 
