@@ -27,6 +27,9 @@ def fresh_calls() -> Iterator[None]:
 
 @pytest.fixture
 def heartbeat_every_hour(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Import every app's tasks module first: imported later, they would register their periodic
+    # jobs into the emptied table and the test would depend on which tests ran before it.
+    core_tasks.periodic_jobs()
     monkeypatch.setattr(core_tasks, "_PERIODIC", {})
     periodic(every=timedelta(hours=1))(jobs.heartbeat)
 
