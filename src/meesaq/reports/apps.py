@@ -9,3 +9,5 @@ class ReportsConfig(AppConfig):
         from meesaq.access import reports
 
         reports.register()
+        # Register the periodic jobs now, not when the first tick imports the tasks modules.
+        from meesaq.reports import tasks  # noqa: F401
