@@ -7,8 +7,6 @@ where the user's role needs it, and a CSRF token for writes (ninja's cookie chec
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
@@ -83,6 +81,3 @@ def no_store(response: HttpResponse) -> HttpResponse:
     """Keep API answers (which may carry identity) out of every cache."""
     response["Cache-Control"] = "no-store"
     return response
-
-
-__all__ = ["Any", "CallerRateThrottle", "SessionAuth", "TokenAuth", "acting", "no_store"]

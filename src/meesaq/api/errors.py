@@ -12,7 +12,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
-from ninja.throttling import BaseThrottle
 
 from meesaq.core.errors import MeesaqError
 
@@ -147,6 +146,3 @@ def install(api: NinjaAPI) -> None:
         return respond(
             request, 500, error_body("server_error", _("Something went wrong on our side."))
         )
-
-
-__all__ = ["ERRORS", "READ_ERRORS", "BaseThrottle", "ErrorOut", "error_body", "install"]

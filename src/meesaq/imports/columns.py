@@ -11,7 +11,7 @@ import csv
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
@@ -413,6 +413,3 @@ def check_file(
             else:
                 first_row[reference] = row
     return problems, count
-
-
-__all__ = ["COLUMNS", "NAMES", "Problem", "check_file", "time"]

@@ -28,7 +28,7 @@ from meesaq.api.lookups import (
 )
 from meesaq.audit.services import audit_record
 from meesaq.cases.forms_list import CaseListForm
-from meesaq.cases.models import Case, Channel, Priority, Status
+from meesaq.cases.models import Case, Channel, Status
 from meesaq.cases.selectors.cases import IDENTITY_SEARCH_KINDS, case_list_for_user
 from meesaq.cases.services.intake import case_register_intake
 from meesaq.cases.services.workflow import case_transition
@@ -385,6 +385,3 @@ def cases_transition(
     return case_out(
         request, case_for(user, moved.reference), frozenset({"reference", "status", "outcome"})
     )
-
-
-__all__ = ["Priority", "router"]

@@ -21,7 +21,7 @@ from meesaq.api.lookups import case_for, organisation_for
 from meesaq.api.pagination import keyset_page
 from meesaq.core.errors import MeesaqError
 from meesaq.referrals import services
-from meesaq.referrals.models import Referral, ReferralStatus, SharedField
+from meesaq.referrals.models import Referral, SharedField
 from meesaq.referrals.selectors import (
     INCOMING,
     OUTGOING,
@@ -360,6 +360,3 @@ def referrals_withdraw(request: HttpRequest, payload: WithdrawIn, referral_id: i
                 request=request,
             )
         )
-
-
-__all__ = ["ReferralStatus", "router"]
