@@ -109,7 +109,7 @@ def _leaks(text: str) -> list[str]:
 
 def _page_addresses(world: World, planted: dict[str, str]) -> list[str]:
     lahore = _case_sample(world)
-    addresses = []
+    addresses: list[str] = []
     for route in all_routes():
         if route.name in NOT_GET_PAGES:
             continue
