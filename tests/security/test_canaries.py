@@ -1,11 +1,14 @@
-"""Canaries: identities planted out of reach must never reach anyone outside their scope.
+"""Canaries: planted identities reach only those in scope with a need to know.
 
 A Faisalabad case carries marker identities (a complainant's name, CNIC and phone, a story and a
 note). It is referred, with identity shared, to a Faisalabad NGO, and to the Lahore NGO, which
 declines it. Then every persona except Faisalabad's own supervisor requests every page (the URL
 walk's samples, and the Faisalabad case's own pages), searches for the markers, exports the case
 list with identities, and calls every read operation of the API with both a Lahore and the
-Faisalabad object. No response may carry a marker. The number of responses checked is printed.
+Faisalabad object. No response may carry a marker. A second set of markers in a Lahore case
+(referred to the Lahore NGO without identity) must not reach the roles of Lahore and the
+province that reach or count the case without a need to know its identity. The number of
+responses checked is printed.
 """
 
 from __future__ import annotations
@@ -103,8 +106,8 @@ def _text(response: Any) -> str:
     return body.decode("utf-8", "replace")
 
 
-def _leaks(text: str) -> list[str]:
-    return [marker for marker in MARKERS if marker in text]
+def _leaks(text: str, markers: tuple[str, ...] = MARKERS) -> list[str]:
+    return [marker for marker in markers if marker in text]
 
 
 def _page_addresses(world: World, planted: dict[str, str]) -> list[str]:
@@ -156,6 +159,39 @@ def _api_addresses(planted: dict[str, str], lahore_reference: str) -> list[str]:
     return addresses
 
 
+def _sweep(
+    world: World,
+    client_for: Callable[..., Client],
+    *,
+    personas: list[str],
+    addresses: tuple[list[str], list[str]],
+    markers: tuple[str, ...],
+    searches: tuple[str, ...],
+) -> tuple[list[str], int]:
+    """Request every page, search and API read as each persona; return leaks and the count."""
+    pages, api = addresses
+    leaks: list[str] = []
+    checked = 0
+    for persona in personas:
+        user = world.personas()[persona]
+        client = client_for(user)
+        for address in pages:
+            text = _text(client.get(address))
+            leaks += [f"{persona} {address}: {m}" for m in _leaks(text, markers)]
+        for query in searches:
+            found = client.post(reverse("cases:list"), {"q": query}, follow=True)
+            # The search box shows back what this user typed; anything more would be a leak.
+            text = _text(found).replace(f'value="{query}"', "")
+            leaks += [f"{persona} search: {m}" for m in _leaks(text, markers)]
+        caller = ApiClient(make_token(user)).client
+        headers = {"Authorization": f"Bearer {make_token(user)}"}
+        for address in api:
+            text = _text(caller.get(address, headers=headers))
+            leaks += [f"{persona} API {address}: {m}" for m in _leaks(text, markers)]
+        checked += len(pages) + len(searches) + len(api)
+    return leaks, checked
+
+
 def test_no_marker_identity_reaches_anyone_outside_its_scope(
     world: World, client_for: Callable[..., Client], capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -163,25 +199,10 @@ def test_no_marker_identity_reaches_anyone_outside_its_scope(
     lahore_reference = make_case(organisation=world.lahore_centre).reference
     pages = _page_addresses(world, planted)
     api = _api_addresses(planted, lahore_reference)
-    leaks: list[str] = []
-    checked = 0
-    for persona, user in world.personas().items():
-        if persona == "outsider":  # Faisalabad's own supervisor: the markers are in scope
-            continue
-        client = client_for(user)
-        for address in pages:
-            leaks += [f"{persona} {address}: {m}" for m in _leaks(_text(client.get(address)))]
-        for query in (CNIC, NAME, PHONE):
-            found = client.post(reverse("cases:list"), {"q": query}, follow=True)
-            # The search box shows back what this user typed; anything more would be a leak.
-            text = _text(found).replace(f'value="{query}"', "")
-            leaks += [f"{persona} search: {m}" for m in _leaks(text)]
-        caller = ApiClient(make_token(user)).client
-        headers = {"Authorization": f"Bearer {make_token(user)}"}
-        for address in api:
-            response = caller.get(address, headers=headers)
-            leaks += [f"{persona} API {address}: {m}" for m in _leaks(_text(response))]
-        checked += len(pages) + 3 + len(api)
+    # Everyone but Faisalabad's own supervisor, for whom the markers are in scope.
+    personas = [name for name in world.personas() if name != "outsider"]
+
+    leaks, checked = _sweep(world, client_for, personas, (pages, api), MARKERS, (CNIC, NAME, PHONE))
     anonymous = Client()
     for address in [*pages, *api]:
         leaks += [f"anonymous {address}: {m}" for m in _leaks(_text(anonymous.get(address)))]
@@ -190,6 +211,64 @@ def test_no_marker_identity_reaches_anyone_outside_its_scope(
         print(f"\ncanaries: {checked} responses checked for {len(MARKERS)} markers")
 
     assert leaks == [], "\n".join(leaks)
+
+
+LAHORE_NAME = "Tabassum Canarywala"
+LAHORE_CNIC = "09888-7777666-2"
+LAHORE_STORY = "canary story of the canal bank"
+LAHORE_MARKERS = (LAHORE_NAME, "0988877776662", LAHORE_CNIC, LAHORE_STORY)
+
+
+def test_within_reach_identity_reaches_only_the_roles_that_need_to_know_it(
+    world: World, client_for: Callable[..., Client], capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A Lahore case the provincial officer, the analyst, the programme coordinator, the auditor
+    # and the administrator can reach or count, referred to the Lahore NGO without identity.
+    case = make_case(
+        organisation=world.lahore_centre, recorded_by=world.intake_officer, narrative=LAHORE_STORY
+    )
+    person = add_person(case, full_name=LAHORE_NAME, cnic=LAHORE_CNIC, phone="+923908887776")
+    referral = referral_create(
+        actor=world.case_officer,
+        case=case,
+        to_organisation=world.lahore_ngo,
+        reason="counselling",
+        shared_fields=["title", "district"],
+    )
+    sample = {
+        "reference": case.reference,
+        "person_id": str(person.pk),
+        "action_id": "0",
+        "attachment_id": "0",
+        "referral_id": str(referral.pk),
+        "declined_referral_id": str(referral.pk),
+    }
+    pages = _page_addresses(world, sample)
+    api = _api_addresses(sample, case.reference)
+    without_need = [
+        "provincial_officer",
+        "analyst",
+        "partner_caseworker",
+        "programme_coordinator",
+        "auditor",
+        "administrator",
+        "outsider",
+    ]
+
+    leaks, checked = _sweep(
+        world,
+        client_for,
+        personas=without_need,
+        addresses=(pages, api),
+        markers=LAHORE_MARKERS,
+        searches=(LAHORE_CNIC,),
+    )
+    with capsys.disabled():
+        print(f"\nfield rules: {checked} responses checked for {len(LAHORE_MARKERS)} markers")
+
+    assert leaks == [], "\n".join(leaks)
+    shown = client_for(world.case_officer).get(case.get_absolute_url())
+    assert LAHORE_NAME in _text(shown)  # the markers are found where they are allowed
 
 
 def test_the_markers_are_found_where_they_are_in_scope(
