@@ -75,9 +75,9 @@ def test_no_page_answers_a_fuzzed_post_with_a_server_error(world: World) -> None
             continue
         url, persona = target
         page = sign_in(Client(), world.personas()[persona]).get(url)
-        names = sorted(
-            set(FIELD.findall(page.content.decode(errors="replace"))) - {"csrfmiddlewaretoken"}
-        )
+        # Downloads (exports) stream and hold no form.
+        html = "" if page.streaming else page.content.decode(errors="replace")
+        names = sorted(set(FIELD.findall(html)) - {"csrfmiddlewaretoken"})
         targets.append((url, persona, names))
     assert len(targets) > 20
 

@@ -202,7 +202,14 @@ def test_no_marker_identity_reaches_anyone_outside_its_scope(
     # Everyone but Faisalabad's own supervisor, for whom the markers are in scope.
     personas = [name for name in world.personas() if name != "outsider"]
 
-    leaks, checked = _sweep(world, client_for, personas, (pages, api), MARKERS, (CNIC, NAME, PHONE))
+    leaks, checked = _sweep(
+        world,
+        client_for,
+        personas=personas,
+        addresses=(pages, api),
+        markers=MARKERS,
+        searches=(CNIC, NAME, PHONE),
+    )
     anonymous = Client()
     for address in [*pages, *api]:
         leaks += [f"anonymous {address}: {m}" for m in _leaks(_text(anonymous.get(address)))]
