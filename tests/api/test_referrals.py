@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.db import connection
 
 from meesaq.audit.models import AuditEvent
 from meesaq.referrals.models import Referral
@@ -163,3 +164,25 @@ def test_the_referral_list_costs_the_same_few_queries_for_many_rows(
     following = partner.get("/referrals", limit=3, cursor=response.json()["next_cursor"])
     assert len(following.json()["items"]) == 2
     assert following.json()["next_cursor"] is None
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="SQLite stores NUL characters; PostgreSQL refuses"
+)
+def test_a_nul_character_is_refused_in_the_error_shape_and_writes_nothing(
+    world: World, api_for: Callable[..., ApiClient]
+) -> None:
+    case = make_case(organisation=world.lahore_centre, recorded_by=world.intake_officer)
+    response = api_for(world.case_officer).post(
+        "/referrals",
+        {
+            "case": case.reference,
+            "to_organisation": world.lahore_ngo.code,
+            "reason": "shelter\x00",
+            "shared_fields": ["title"],
+        },
+    )
+
+    assert response.status_code == 422
+    assert response.json()["error"] == "invalid"
+    assert not Referral.objects.filter(case=case).exists()

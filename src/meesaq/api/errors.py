@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
@@ -137,6 +138,16 @@ def install(api: NinjaAPI) -> None:
                 request, 400, error_body("bad_request", _("The request could not be read."))
             )
         return respond(request, status, error_body("error", str(error)))
+
+    @api.exception_handler(DataError)
+    def unstorable(request: HttpRequest, error: DataError) -> HttpResponse:
+        # The database refused a value (e.g. a NUL character, which PostgreSQL text cannot
+        # hold); the service's transaction was rolled back, so nothing was written.
+        return respond(
+            request,
+            422,
+            error_body("invalid", _("The request holds characters that cannot be stored.")),
+        )
 
     @api.exception_handler(Exception)
     def server_error(request: HttpRequest, error: Exception) -> HttpResponse:
