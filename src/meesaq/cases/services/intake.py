@@ -116,6 +116,16 @@ def _check_point(latitude: Decimal | None, longitude: Decimal | None) -> None:
         raise _refuse("longitude", _("This longitude is outside Pakistan."), "point_outside")
 
 
+def _check_terms(category: Category, groups: Iterable[AffectedGroup]) -> list[AffectedGroup]:
+    """Refuse a switched-off category or group; return the groups as a list."""
+    if not category.is_active:
+        raise _refuse("category", _("This category is no longer in use."), "inactive_category")
+    chosen_groups = list(groups)
+    if any(not group.is_active for group in chosen_groups):
+        raise _refuse("groups", _("An affected group is no longer in use."), "inactive_group")
+    return chosen_groups
+
+
 def _as_meesaq_error(error: ValidationError) -> MeesaqError:
     fields: dict[str, list[str | Promise]] = {
         name: list(messages) for name, messages in error.message_dict.items()
@@ -198,11 +208,7 @@ def case_register_intake(
     _check_point(latitude, longitude)
     if channel not in Channel.values:
         raise _refuse("channel", _("Choose how the complaint came in."), "invalid_channel")
-    if not category.is_active:
-        raise _refuse("category", _("This category is no longer in use."), "inactive_category")
-    chosen_groups = list(groups)
-    if any(not group.is_active for group in chosen_groups):
-        raise _refuse("groups", _("An affected group is no longer in use."), "inactive_group")
+    chosen_groups = _check_terms(category, groups)
     priority = priority_from_risk(
         threat_to_life=risk_threat_to_life,
         ongoing_violence=risk_ongoing_violence,
@@ -292,11 +298,7 @@ def case_register_public(
         raise _refuse("organisation", _("This organisation is not active."), "inactive_org")
     received_at = timezone.now()
     _check_times(received_at=received_at, incident_on=incident_on)
-    if not category.is_active:
-        raise _refuse("category", _("This category is no longer in use."), "inactive_category")
-    chosen_groups = list(groups)
-    if any(not group.is_active for group in chosen_groups):
-        raise _refuse("groups", _("An affected group is no longer in use."), "inactive_group")
+    chosen_groups = _check_terms(category, groups)
     if moderation not in Moderation.values:
         raise _refuse("moderation", _("Choose one of the options."), "invalid_moderation")
     priority = priority_from_risk(
