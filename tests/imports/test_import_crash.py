@@ -14,12 +14,13 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from django.db import connection
+
+from tests.workers import start_worker, wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 DRIVER = Path(__file__).with_name("crash_driver.py")
@@ -34,33 +35,6 @@ def _run(env: dict[str, str], *args: str) -> dict[str, object]:
     assert result.returncode == 0, result.stderr[-3000:]
     found: dict[str, object] = json.loads(result.stdout.strip().splitlines()[-1])
     return found
-
-
-def _worker(env: dict[str, str], worker_id: str) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(  # noqa: S603  # fixed arguments
-        [
-            sys.executable,
-            "-m",
-            "meesaq.cli",
-            "worker",
-            "--interval",
-            "0.05",
-            "--worker-id",
-            worker_id,
-            "-v0",
-        ],
-        env=env,
-        stdout=subprocess.DEVNULL,
-    )
-
-
-def _wait_until(condition: Callable[[], bool], what: str) -> None:
-    # A bounded poll on state another process changes (at most five minutes), not a timing test.
-    for _ in range(6000):
-        if condition():
-            return
-        time.sleep(0.05)
-    raise AssertionError(f"gave up waiting until {what}")
 
 
 @pytest.fixture
@@ -119,9 +93,11 @@ def test_a_killed_import_leaves_nothing_and_the_rerun_imports_every_row_once(
         except (OSError, ValueError):
             return 0
 
-    first = _worker(fresh_env, "first")
+    first = start_worker(fresh_env, "first")
     try:
-        _wait_until(lambda: rows_written() >= KILL_AFTER, f"{KILL_AFTER} rows are written")
+        wait_until(
+            lambda: rows_written() >= KILL_AFTER, f"{KILL_AFTER} rows are written", seconds=300
+        )
     finally:
         first.send_signal(signal.SIGKILL)
         first.wait()
@@ -131,13 +107,14 @@ def test_a_killed_import_leaves_nothing_and_the_rerun_imports_every_row_once(
     assert (killed["cases"], killed["people"], killed["records"]) == (0, 0, 0), killed
 
     _run(fresh_env, str(DRIVER), "age-claims")
-    second = _worker(fresh_env, "second")
+    second = start_worker(fresh_env, "second")
     try:
-        _wait_until(
+        wait_until(
             lambda: (
                 _run(fresh_env, str(DRIVER), "state", str(run_id))["job_status"] == "SUCCESSFUL"
             ),
             "the second worker finished the import",
+            seconds=300,
         )
     finally:
         second.send_signal(signal.SIGTERM)
