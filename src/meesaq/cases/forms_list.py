@@ -11,6 +11,7 @@ from meesaq.accounts.models import User
 from meesaq.cases.models import Channel, Moderation, Priority, Status
 from meesaq.cases.selectors.cases import CaseFilters, case_officer_choices
 from meesaq.cases.selectors.intake import intake_categories, intake_groups
+from meesaq.core.fields import LocalDateField
 from meesaq.geo.models import Level
 from meesaq.geo.selectors import unit_choices, unit_get
 
@@ -48,12 +49,12 @@ class CaseListForm(forms.Form):
         required=False,
         help_text=_("Urgent: 24 hours; high: 72 hours; normal: 7 days."),
     )
-    received_from = forms.DateField(
+    received_from = LocalDateField(
         label=_("Received from"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
-    received_to = forms.DateField(
+    received_to = LocalDateField(
         label=_("Received until"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

@@ -24,6 +24,7 @@ from meesaq.cases.models import AgeBand, Channel, Faith, Gender
 from meesaq.cases.selectors.intake import intake_categories, intake_groups
 from meesaq.core.archives import check_archive
 from meesaq.core.errors import MeesaqError
+from meesaq.core.numerals import ascii_digits
 from meesaq.crypto.blind_index import normalise_cnic, normalise_phone
 from meesaq.geo.models import AdminUnit, Level
 from meesaq.orgs.models import Organisation
@@ -281,7 +282,8 @@ def context_for(*, user: User, organisation: Organisation) -> Context:
 
 
 def parse_datetime(text: str) -> datetime | None:
-    """Return an aware datetime from YYYY-MM-DD[ HH:MM], or None."""
+    """Return an aware datetime from YYYY-MM-DD[ HH:MM] (in any numeral system), or None."""
+    text = ascii_digits(text)
     for pattern in ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d"):
         try:
             parsed = datetime.strptime(text, pattern)  # noqa: DTZ007  # made aware below
@@ -292,9 +294,9 @@ def parse_datetime(text: str) -> datetime | None:
 
 
 def parse_date(text: str) -> date | None:
-    """Return a date from YYYY-MM-DD, or None."""
+    """Return a date from YYYY-MM-DD (in any numeral system), or None."""
     try:
-        return date.fromisoformat(text)
+        return date.fromisoformat(ascii_digits(text))
     except ValueError:
         return None
 
