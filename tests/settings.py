@@ -17,3 +17,6 @@ STORAGES = {
 STATIC_ROOT = None  # type: ignore[assignment]  # whitenoise then serves from the finders
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# The webhook tests' receiver runs on 127.0.0.1; tests/webhooks/test_addresses.py turns it off.
+MEESAQ_WEBHOOK_ALLOW_PRIVATE = True

@@ -313,6 +313,8 @@ MEESAQ_IMPORT_MAX_ROWS = env_int("MEESAQ_IMPORT_MAX_ROWS", 20000)
 MEESAQ_WEBHOOK_TIMEOUT_SECONDS = env_int("MEESAQ_WEBHOOK_TIMEOUT_SECONDS", 10)
 # Deliveries of one event before it is given up (with a doubling delay from one minute).
 MEESAQ_WEBHOOK_ATTEMPTS = env_int("MEESAQ_WEBHOOK_ATTEMPTS", 6)
+# Allow webhook receivers on loopback or private addresses (a receiver on the same network).
+MEESAQ_WEBHOOK_ALLOW_PRIVATE = env_bool("MEESAQ_WEBHOOK_ALLOW_PRIVATE", default=False)
 
 # --- Languages --------------------------------------------------------------------------------
 LANGUAGE_CODE = "en"

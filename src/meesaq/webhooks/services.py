@@ -26,10 +26,21 @@ from meesaq.audit.services import audit_record
 from meesaq.core.errors import MeesaqError
 from meesaq.orgs.models import Organisation
 from meesaq.webhooks import payloads
+from meesaq.webhooks.addresses import address_refusal
 from meesaq.webhooks.models import EVENTS, DeliveryStatus, WebhookDelivery, WebhookEndpoint
 from meesaq.webhooks.signing import HEADER, signature
 
 USER_AGENT = "Meesaq-Webhooks/1"
+
+
+class _RefuseRedirects(urllib.request.HTTPRedirectHandler):
+    """A redirect is the receiver's answer (a failure), not a new address to call."""
+
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+NO_REDIRECTS = urllib.request.build_opener(_RefuseRedirects)
 SUCCESS = range(200, 300)
 
 
@@ -66,6 +77,9 @@ def endpoint_create(
             code="url_invalid",
             fields={"url": [_("Give a full http:// or https:// address.")]},
         )
+    refusal = address_refusal(parts.hostname)
+    if refusal is not None:
+        raise MeesaqError(refusal, code="url_private", fields={"url": [refusal]})
     secret = "whsec_" + secrets.token_urlsafe(32)
     with transaction.atomic():
         endpoint = WebhookEndpoint(
@@ -158,11 +172,15 @@ def delivery_attempt(*, delivery_id: int) -> WebhookDelivery:
     )
     code: int | None = None
     error = ""
+    host = urlsplit(delivery.endpoint.url).hostname or ""
     try:
-        with urllib.request.urlopen(  # noqa: S310  # see above
-            request, timeout=settings.MEESAQ_WEBHOOK_TIMEOUT_SECONDS
-        ) as response:
-            code = int(response.status)
+        if address_refusal(host) is not None:  # checked again: names can move inside
+            error = "address not public"
+        else:
+            with NO_REDIRECTS.open(
+                request, timeout=settings.MEESAQ_WEBHOOK_TIMEOUT_SECONDS
+            ) as response:
+                code = int(response.status)
     except urllib.error.HTTPError as failure:
         code = int(failure.code)
     except (urllib.error.URLError, TimeoutError, OSError) as failure:
