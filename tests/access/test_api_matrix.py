@@ -223,6 +223,7 @@ def _today() -> str:
 
 CALLS: dict[str, Call] = {
     "cases_list": Call(lambda place: "/cases"),
+    "cases_search": Call(lambda place: "/cases/search", _json({"q": "Shamim Masih"})),
     "cases_create": Call(lambda place: "/cases", _new_case),
     "cases_get": Call(_case()),
     "cases_transition": Call(_case("/transitions"), _json({"to_status": "registered"})),
@@ -359,6 +360,7 @@ def _recording(ok: int, roles: set[str]) -> Expect:
 
 EXPECTED: dict[str, Expect] = {
     "cases_list": anywhere(404, {200: CASE_LISTERS}),
+    "cases_search": anywhere(404, {200: CASE_LISTERS}),
     "cases_create": _recording(201, CASE_LISTERS),
     "cases_get": on_object(200, READERS),
     "cases_transition": on_object(200, READERS),

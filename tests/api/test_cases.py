@@ -11,7 +11,7 @@ from django.utils import timezone
 from meesaq.audit.models import AuditEvent
 from meesaq.cases.models import Case
 from tests.api.conftest import ApiClient
-from tests.cases.factories import make_case
+from tests.cases.factories import add_person, make_case
 from tests.personas import World
 
 pytestmark = pytest.mark.django_db
@@ -157,3 +157,27 @@ def test_a_case_officer_moves_a_case_and_an_illegal_step_is_a_conflict(
     illegal = officer.post(f"/cases/{case.reference}/transitions", {"to_status": "closed"})
     assert illegal.status_code == 409
     assert illegal.json()["error"] == "illegal_transition"
+
+
+def test_identity_searches_go_in_a_body_never_in_the_address(
+    world: World, api_for: Callable[..., ApiClient]
+) -> None:
+    case = make_case(organisation=world.lahore_centre, title="Threats at the gate")
+    add_person(case, full_name="Shamim Masih", cnic="35202-1234567-1")
+    reader = api_for(world.case_officer, read_only=True)
+    in_address = reader.get("/cases", q="35202-1234567-1")
+    assert in_address.status_code == 422
+    assert in_address.json()["error"] == "search_in_body"
+    assert list(in_address.json()["fields"]) == ["q"]
+    assert reader.get("/cases", q=case.reference.lower()).json()["items"][0]["reference"] == (
+        case.reference
+    )
+    for query in ("35202-1234567-1", "+92 390 1234567", "gate"):
+        found = reader.post("/cases/search", {"q": query})  # a read: read-only tokens may
+        assert found.status_code == 200, found.json()
+        assert [item["reference"] for item in found.json()["items"]] == [case.reference]
+    searches = AuditEvent.objects.filter(action="cases.identity_search")
+    assert searches.count() == 3  # words may be a name: every one of these is audited
+    outsider = api_for(world.outsider).post("/cases/search", {"q": "35202-1234567-1"})
+    assert outsider.json()["items"] == []
+    assert reader.post("/cases", {"title": "x"}).status_code == 403  # other writes stay refused

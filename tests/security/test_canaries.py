@@ -164,7 +164,6 @@ def _api_addresses(planted: dict[str, str], lahore_reference: str) -> list[str]:
             for name in names:
                 address = address.replace(f"{{{name}}}", value if name == names[0] else "1")
             addresses.append(address)
-    addresses += [f"/api/v1/cases?q={CNIC}", "/api/v1/cases?q=Canaryfield"]
     return addresses
 
 
@@ -197,7 +196,15 @@ def _sweep(
         for address in api:
             text = _text(caller.get(address, headers=headers))
             leaks += [f"{persona} API {address}: {m}" for m in _leaks(text, markers)]
-        checked += len(pages) + len(searches) + len(api)
+        for query in searches:
+            found = caller.post(
+                "/api/v1/cases/search",
+                json.dumps({"q": query}),
+                content_type="application/json",
+                headers=headers,
+            )
+            leaks += [f"{persona} API search: {m}" for m in _leaks(_text(found), markers)]
+        checked += len(pages) + 2 * len(searches) + len(api)
     return leaks, checked
 
 

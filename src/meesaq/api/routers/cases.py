@@ -15,6 +15,7 @@ from ninja.params.functions import Query as QueryParam
 
 from meesaq.access import policy
 from meesaq.access.services import identity_viewed
+from meesaq.accounts.models import User
 from meesaq.api.auth import acting
 from meesaq.api.errors import ERRORS, READ_ERRORS
 from meesaq.api.idempotency import OPENAPI_HEADER, idempotent
@@ -29,7 +30,11 @@ from meesaq.api.lookups import (
 from meesaq.audit.services import audit_record
 from meesaq.cases.forms_list import CaseListForm
 from meesaq.cases.models import Case, Channel, Status
-from meesaq.cases.selectors.cases import IDENTITY_SEARCH_KINDS, case_list_for_user
+from meesaq.cases.selectors.cases import (
+    IDENTITY_SEARCH_KINDS,
+    case_list_for_user,
+    search_kind,
+)
 from meesaq.cases.services.intake import case_register_intake
 from meesaq.cases.services.workflow import case_transition
 from meesaq.core.errors import MeesaqError
@@ -98,8 +103,9 @@ class CaseListQuery(Schema):
     q: str = Field(
         "",
         max_length=100,
-        description="A reference, title words, a CNIC, a phone "
-        "number or a name (identity searches are audited).",
+        description="A reference, title words, a CNIC, a phone number or a name (identity "
+        "searches are audited). In the list's query string only a reference is taken: send "
+        "other searches in the body of POST /cases/search.",
         examples=[""],
     )
     status: str = Field("", examples=["registered"], description="A status code.")
@@ -235,15 +241,8 @@ def parse_fields(text: str) -> frozenset[str] | None:
     return names
 
 
-@router.get(
-    "/cases",
-    response={200: CasePageOut, **READ_ERRORS},
-    summary="List cases",
-    operation_id="cases_list",
-)
-def cases_list(request: HttpRequest, filters: Query[CaseListQuery]) -> Any:
-    """List the cases you may see, with the case list page's filters, newest first by default."""
-    user = acting(request)
+def _case_page(request: HttpRequest, user: User, filters: CaseListQuery) -> CasePageOut:
+    """One page of the cases the user may see, with the case list page's filters and search."""
     policy.require(user, "cases.list")
     data = QueryDict(mutable=True)
     for name, value in filters.model_dump(exclude={"cursor", "limit"}).items():
@@ -272,6 +271,41 @@ def cases_list(request: HttpRequest, filters: Query[CaseListQuery]) -> Any:
         next_cursor=page.next_cursor,
         previous_cursor=page.previous_cursor,
     )
+
+
+@router.get(
+    "/cases",
+    response={200: CasePageOut, **READ_ERRORS},
+    summary="List cases",
+    operation_id="cases_list",
+)
+def cases_list(request: HttpRequest, filters: Query[CaseListQuery]) -> Any:
+    """List the cases you may see, with the case list page's filters, newest first by default.
+
+    ``q`` here takes only a reference: a CNIC, phone, name or words go in the body of
+    ``POST /cases/search``, so that they never sit in an address (proxies and browsers log those).
+    """
+    user = acting(request)
+    if filters.q and search_kind(filters.q) != "reference":
+        message = _(
+            "Search by CNIC, phone, name or words with POST /api/v1/cases/search, so that "
+            "they stay out of addresses and logs."
+        )
+        raise MeesaqError(message, code="search_in_body", fields={"q": [message]})
+    return _case_page(request, user, filters)
+
+
+@router.post(
+    "/cases/search",
+    response={200: CasePageOut, **READ_ERRORS},
+    summary="Search cases",
+    operation_id="cases_search",
+)
+def cases_search(request: HttpRequest, filters: CaseListQuery) -> Any:
+    """Search the cases you may see: the list's filters and ``q`` (a reference, title words, a
+    CNIC, a phone number or a name) in the body; identity searches are audited. A read, allowed
+    to read-only tokens; the next page is the same body with ``cursor`` set."""
+    return _case_page(request, acting(request), filters)
 
 
 @router.get(
