@@ -63,11 +63,12 @@ class CaseFact(models.Model):
 
 
 class CaseCube(models.Model):
-    """The daily cube the dashboards read: facts summed by day and every filterable dimension.
+    """The daily cube: facts summed by day and every dimension a dashboard filters by.
 
     A case adds to ``received`` (and its cohort measures) on the day it was received, and to
     ``resolved`` on the day it was resolved, each time with its own dimensions, so scoping by
-    organisation and jurisdiction is a filter on this table as on cases.
+    organisation and jurisdiction is a filter on this table as on cases. Status and priority are
+    not in its grain: no figure filters by them (the builder reads the facts for those).
     """
 
     day = models.DateField()
@@ -86,8 +87,6 @@ class CaseCube(models.Model):
     )
     group_key = models.CharField(max_length=300, blank=True)
     channel = models.CharField(max_length=20)
-    status = models.CharField(max_length=20)
-    priority = models.CharField(max_length=10)
     received = models.PositiveIntegerField(default=0)
     resolved = models.PositiveIntegerField(default=0)
     open = models.PositiveIntegerField(default=0)
@@ -108,6 +107,62 @@ class CaseCube(models.Model):
 
     def __str__(self) -> str:
         return f"cube {self.day} {self.district_id}"
+
+
+class Rollup(models.TextChoices):
+    """Which dimensions a row of the rolled-up cube keeps (besides organisation and place)."""
+
+    # Daily, by organisation and place only: totals, the time series, open cases by age.
+    TOTAL = "total", "total"
+    # Monthly, one row per value: received cases by category, channel or single affected group.
+    CATEGORY = "category", "category"
+    CHANNEL = "channel", "channel"
+    GROUP = "group", "group"
+
+
+class CubeMargin(models.Model):
+    """The cube summed over the dimensions a dashboard does not filter by.
+
+    A dashboard narrowed only by period and place reads these few rows instead of the cube:
+    the daily totals per organisation and place, and per month the received cases by each
+    breakdown alone (a ``group`` row holds one group's code as ``,code,``, so a case with two
+    groups counts in two rows, exactly as the breakdown by group counts it). The days of a
+    partially covered month still come from the cube. Built from the cube by the refresh.
+    """
+
+    rollup = models.CharField(max_length=10, choices=Rollup.choices)
+    # The day (``total`` rows) or the first day of the month (the breakdowns).
+    day = models.DateField()
+    organisation = models.ForeignKey(
+        "orgs.Organisation", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    district = models.ForeignKey(
+        "geo.AdminUnit", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    jurisdiction_path = models.CharField(max_length=100)
+    category = models.ForeignKey(
+        "cases.Category", null=True, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    group_key = models.CharField(max_length=300, blank=True)
+    channel = models.CharField(max_length=20, blank=True)
+    received = models.PositiveIntegerField(default=0)
+    resolved = models.PositiveIntegerField(default=0)
+    open = models.PositiveIntegerField(default=0)
+    first_action_on_time = models.PositiveIntegerField(default=0)
+    first_action_late = models.PositiveIntegerField(default=0)
+    resolution_on_time = models.PositiveIntegerField(default=0)
+    resolution_late = models.PositiveIntegerField(default=0)
+    satisfied = models.PositiveIntegerField(default=0)
+    partly_satisfied = models.PositiveIntegerField(default=0)
+    not_satisfied = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["rollup", "day"], name="margin_rollup_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"margin {self.rollup} {self.day} {self.district_id}"
 
 
 class ReferralFact(models.Model):

@@ -21,8 +21,8 @@ from meesaq.cases.models import AffectedGroup, Category, Channel, FeedbackAnswer
 from meesaq.geo.models import AdminUnit, Level
 from meesaq.orgs.models import Organisation
 from meesaq.reports.filters import ReportFilters
-from meesaq.reports.models import CaseCube, CaseFact, ReferralFact
-from meesaq.reports.scan import Scan, cube_scan
+from meesaq.reports.models import CaseCube, CaseFact, CubeMargin, ReferralFact
+from meesaq.reports.scan import Scan, cube_scan, margin_scan
 
 AGE_BANDS: tuple[tuple[int, int | None, Promise], ...] = (
     (0, 7, _("Up to a week")),
@@ -89,6 +89,7 @@ class Sources:
     cube: QuerySet[CaseCube]
     referrals: QuerySet[ReferralFact]
     facts: QuerySet[CaseFact]
+    margins: QuerySet[CubeMargin]
 
     @classmethod
     def for_user(cls, user: User) -> Sources:
@@ -97,6 +98,7 @@ class Sources:
             cube=policy.scoped(user, CaseCube),
             referrals=policy.scoped(user, ReferralFact),
             facts=policy.scoped(user, CaseFact),
+            margins=policy.scoped(user, CubeMargin),
         )
 
     @classmethod
@@ -107,6 +109,7 @@ class Sources:
             cube=CaseCube.objects.filter(within),
             referrals=ReferralFact.objects.filter(within),
             facts=CaseFact.objects.filter(within),
+            margins=CubeMargin.objects.filter(within),
         )
 
 
@@ -350,10 +353,25 @@ def dashboard_for_user(*, user: User, filters: ReportFilters) -> Dashboard:
     return board
 
 
+def uses_margins(filters: ReportFilters) -> bool:
+    """Tell whether the margins answer these filters (period and a place above tehsil only)."""
+    place = filters.place
+    return not (filters.category or filters.group or filters.channel) and (
+        place is None or place.level != Level.TEHSIL
+    )
+
+
+def _scan(sources: Sources, filters: ReportFilters) -> Scan:
+    cube = cube_for(sources, filters, period=False)
+    if uses_margins(filters):
+        margins = narrow(sources.margins, filters, period=False, day_field="day")
+        return margin_scan(margins, cube, start=filters.date_from, end=filters.date_to)
+    return cube_scan(cube.filter(day__lte=filters.date_to), start=filters.date_from)
+
+
 def dashboard_from(*, sources: Sources, filters: ReportFilters) -> Dashboard:
     """Compute the dashboard's figures from these summary rows, in one read of the cube."""
-    rows = cube_for(sources, filters, period=False).filter(day__lte=filters.date_to)
-    scan = cube_scan(rows, start=filters.date_from)
+    scan = _scan(sources, filters)
     today = timezone.localdate()
     unit = "week" if (filters.date_to - filters.date_from).days <= WEEKLY_UP_TO_DAYS else "month"
     board = Dashboard(filters=filters, period_unit=unit)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -25,6 +25,7 @@ from meesaq.cases.deadlines import AWAITING_FIRST_ACTION, FIRST_ACTION_WITHIN
 from meesaq.cases.models import Case, ComplainantFeedback, FeedbackAnswer, Priority
 from meesaq.cases.workflow import OPEN_STATUSES
 from meesaq.referrals.models import OPEN_REFERRAL_STATUSES, Referral
+from meesaq.reports import rollups, setbased
 from meesaq.reports.models import CaseCube, CaseFact, ReferralFact, SummaryState
 
 BATCH = 2000
@@ -43,8 +44,6 @@ CUBE_DIMENSIONS = (
     "category_id",
     "group_key",
     "channel",
-    "status",
-    "priority",
 )
 CUBE_MEASURES = (
     "received",
@@ -302,6 +301,38 @@ def _fact_days(case_ids: list[int]) -> set[date]:
     return days
 
 
+def _rebuild_cube(days: set[date] | None) -> int:
+    """Rewrite the cube rows of these days (every day when None); return how many were written."""
+    if days is not None:
+        if not days:
+            return 0
+        CaseCube.objects.filter(day__in=days).delete()
+    if connection.vendor == "postgresql":
+        return setbased.insert_cube(days)
+    cube = _cube_rows(days)
+    CaseCube.objects.bulk_create(cube, batch_size=BATCH)
+    return len(cube)
+
+
+def _write_facts(case_ids: list[int], now: datetime, *, full: bool) -> set[date]:
+    """Rewrite the facts of these cases; return every day their old and new facts touch."""
+    days: set[date] = set()
+    if full and connection.vendor == "postgresql":
+        setbased.insert_facts(now)
+        return days
+    for batch in _chunks(case_ids):
+        if not full:
+            days |= _fact_days(batch)
+            CaseFact.objects.filter(case_id__in=batch).delete()
+        facts = _facts_for(batch, now)
+        CaseFact.objects.bulk_create(facts, batch_size=BATCH)
+        for fact in facts:
+            days.add(fact.received_on)
+            if fact.resolved_on is not None:
+                days.add(fact.resolved_on)
+    return days
+
+
 def summary_refresh(*, full: bool = False, now: datetime | None = None) -> RefreshReport:
     """Bring the summary tables up to date (everything when ``full`` or never built before)."""
     now = now or timezone.now()
@@ -328,26 +359,12 @@ def summary_refresh(*, full: bool = False, now: datetime | None = None) -> Refre
                     ).values_list("pk", flat=True)
                 )
             )
-        days: set[date] = set()
-        for batch in _chunks(case_ids):
-            if not full:
-                days |= _fact_days(batch)
-                CaseFact.objects.filter(case_id__in=batch).delete()
-            facts = _facts_for(batch, now)
-            CaseFact.objects.bulk_create(facts, batch_size=BATCH)
-            for fact in facts:
-                days.add(fact.received_on)
-                if fact.resolved_on is not None:
-                    days.add(fact.resolved_on)
+        days = _write_facts(case_ids, now, full=full)
         for batch in _chunks(referral_ids):
             ReferralFact.objects.filter(referral_id__in=batch).delete()
             ReferralFact.objects.bulk_create(_referral_facts(batch, now), batch_size=BATCH)
-        if full:
-            cube = _cube_rows(None)
-        else:
-            cube = _cube_rows(days) if days else []
-            CaseCube.objects.filter(day__in=days).delete()
-        CaseCube.objects.bulk_create(cube, batch_size=BATCH)
+        cube_rows = _rebuild_cube(None if full else days)
+        rollups.rebuild(None if full else days)
         state.watermark = now
         state.refreshed_at = now
         if full:
@@ -357,7 +374,7 @@ def summary_refresh(*, full: bool = False, now: datetime | None = None) -> Refre
         full=full,
         cases=len(case_ids),
         referrals=len(referral_ids),
-        cube_rows=len(cube),
+        cube_rows=cube_rows,
         refreshed_at=now,
     )
 
