@@ -242,3 +242,22 @@ def test_the_facts_hold_no_identity(world: World) -> None:
     summary_refresh()
     columns = {field.name for field in CaseFact._meta.get_fields()}
     assert columns.isdisjoint({"narrative", "place", "title", "full_name", "cnic", "phone"})
+
+
+def test_a_waiting_case_turns_late_by_the_clock_alone(world: World) -> None:
+    case = make_case(organisation=world.lahore_centre, priority=Priority.URGENT)
+    quiet = make_case(organisation=world.lahore_centre, priority=Priority.NORMAL)
+    summary_refresh()
+    assert CaseFact.objects.get(case=case).first_action_on_time is None
+    with time_machine.travel(timezone.now() + timedelta(hours=25)):
+        report = summary_refresh()
+        # Only the case whose deadline passed in this window is read again.
+        assert report.cases == 1
+        assert CaseFact.objects.get(case=case).first_action_on_time is False
+        assert CaseFact.objects.get(case=quiet).first_action_on_time is None
+    with time_machine.travel(timezone.now() + timedelta(days=8)):
+        assert summary_refresh().cases == 1
+        assert CaseFact.objects.get(case=quiet).first_action_on_time is False
+        board = dashboard_for_user(user=world.provincial_officer, filters=_all_time())
+        first_action = board.compliance[0]
+        assert (first_action.numerator, first_action.denominator) == (0, 2)

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -210,10 +210,10 @@ def indicator_get(code: str) -> Indicator | None:
 def indicator_values(*, user: User, filters: ReportFilters) -> list[tuple[Indicator, Value]]:
     """Return every indicator with its current value for what the user may see."""
     key = figures_cache_key("indicators", user, filters)
-    cached: list[Value] | None = cache.get(key) if key else None
+    cached: list[Value] | None = caches["figures"].get(key) if key else None
     if cached is None:
         sources = Sources.for_user(user)
         cached = [item.compute(sources, filters) for item in INDICATORS]
         if key:
-            cache.set(key, cached, FIGURES_CACHE_SECONDS)
+            caches["figures"].set(key, cached, FIGURES_CACHE_SECONDS)
     return list(zip(INDICATORS, cached, strict=True))

@@ -165,6 +165,23 @@ class CubeMargin(models.Model):
         return f"margin {self.rollup} {self.day} {self.district_id}"
 
 
+class FigureCache(models.Model):
+    """The table of the ``figures`` cache (Django's database cache): computed dashboards.
+
+    Shared by the web processes and the job worker, which fills it after every refresh.
+    """
+
+    cache_key = models.CharField(max_length=255, primary_key=True)
+    value = models.TextField()
+    expires = models.DateTimeField(db_index=True)
+
+    class Meta:
+        db_table = "reports_figurecache"
+
+    def __str__(self) -> str:
+        return self.cache_key
+
+
 class ReferralFact(models.Model):
     """One de-identified row per referral: who referred to whom, for what kind of case, when."""
 

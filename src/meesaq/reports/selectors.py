@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -320,6 +320,13 @@ def _satisfaction(scan: Scan) -> list[Bar]:
     ]
 
 
+def grant_signature(user: User) -> list[tuple[int, str, str]]:
+    """Return what decides the figures a user may count: their grants, in a stable order."""
+    return sorted(
+        (g.organisation_id, str(g.role), g.jurisdiction_path) for g in policy.grants_for(user)
+    )
+
+
 def figures_cache_key(kind: str, user: User, filters: ReportFilters) -> str | None:
     """Return a cache key for figures of this scope and these filters, as of the last refresh.
 
@@ -331,9 +338,7 @@ def figures_cache_key(kind: str, user: User, filters: ReportFilters) -> str | No
     refreshed = summary_refreshed_at()
     if refreshed is None:
         return None
-    grants = sorted(
-        (g.organisation_id, str(g.role), g.jurisdiction_path) for g in policy.grants_for(user)
-    )
+    grants = grant_signature(user)
     text = repr(
         (kind, refreshed.isoformat(), grants, sorted(filters.query().items()), get_language())
     )
@@ -343,13 +348,13 @@ def figures_cache_key(kind: str, user: User, filters: ReportFilters) -> str | No
 def dashboard_for_user(*, user: User, filters: ReportFilters) -> Dashboard:
     """Compute the dashboard's figures for what the user may see, from the cube only."""
     key = figures_cache_key("dashboard", user, filters)
-    cached: Dashboard | None = cache.get(key) if key else None
+    cached: Dashboard | None = caches["figures"].get(key) if key else None
     if cached is not None:
         return cached
     board = dashboard_from(sources=Sources.for_user(user), filters=filters)
     board.map_province = province_of(user, filters)
     if key:
-        cache.set(key, board, FIGURES_CACHE_SECONDS)
+        caches["figures"].set(key, board, FIGURES_CACHE_SECONDS)
     return board
 
 

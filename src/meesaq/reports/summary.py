@@ -234,18 +234,35 @@ def _chunks(ids: Iterable[int]) -> Iterator[list[int]]:
         yield batch
 
 
-def _changed_case_ids(since: datetime) -> set[int]:
+def _turning_late_q(since: datetime, now: datetime) -> Q:
+    """Return the cases whose "on time" answer turns into "late" by the clock since ``since``.
+
+    A waiting case is "not yet due" until its deadline passes; only those whose deadline falls
+    in this refresh's window change (the windows of successive refreshes meet end to end).
+    """
+    first_action = Q(deadlines__first_action_due__range=(since, now))
+    for priority, within in FIRST_ACTION_WITHIN.items():
+        first_action |= Q(
+            deadlines__isnull=True,
+            priority=priority,
+            received_at__range=(since - within, now - within),
+        )
+    waiting_first = Q(status__in=AWAITING_FIRST_ACTION, first_action_at__isnull=True) & first_action
+    waiting_resolution = Q(
+        resolved_at__isnull=True,
+        closed_at__isnull=True,
+        deadlines__resolution_due__range=(since, now),
+    )
+    return Q(status__in=OPEN_STATUSES) & (waiting_first | waiting_resolution)
+
+
+def _changed_case_ids(since: datetime, now: datetime) -> set[int]:
     changed = Q(updated_at__gte=since) | Q(first_action_at__gte=since)
     changed |= Q(feedback_requests__answered_at__gte=since)
     changed |= Q(deadlines__computed_at__gte=since)
     changed |= Q(referrals__updated_at__gte=since)
     ids = set(Case.objects.filter(changed).values_list("pk", flat=True).distinct())
-    # Waiting cases whose "on time" can turn into "late" by the clock alone.
-    ids |= set(
-        CaseFact.objects.filter(is_open=True)
-        .filter(Q(first_action_on_time__isnull=True) | Q(resolution_on_time__isnull=True))
-        .values_list("case_id", flat=True)
-    )
+    ids |= set(Case.objects.filter(_turning_late_q(since, now)).values_list("pk", flat=True))
     return ids
 
 
@@ -349,7 +366,7 @@ def summary_refresh(*, full: bool = False, now: datetime | None = None) -> Refre
             referral_ids = sorted(Referral.objects.values_list("pk", flat=True))
         else:
             since = state.watermark or now
-            case_ids = sorted(_changed_case_ids(since))
+            case_ids = sorted(_changed_case_ids(since, now))
             referral_ids = sorted(
                 set(
                     Referral.objects.filter(
