@@ -12,23 +12,49 @@ from django.utils.translation import gettext_lazy as _
 
 
 class CaseFact(models.Model):
-    """One de-identified row per case: its dimensions and measured times, as of the refresh."""
+    """One de-identified row per case: its dimensions and measured times, as of the refresh.
+
+    The summary tables are derived data rebuilt from the cases: their foreign keys carry no
+    database constraint (checking a million of each at commit doubled the full rebuild); Django
+    still deletes their rows with the rows they point to.
+    """
 
     case = models.OneToOneField(
-        "cases.Case", on_delete=models.CASCADE, primary_key=True, related_name="+"
+        "cases.Case",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="+",
+        db_constraint=False,
     )
     organisation = models.ForeignKey(
-        "orgs.Organisation", on_delete=models.CASCADE, related_name="+", db_index=False
+        "orgs.Organisation",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     district = models.ForeignKey(
-        "geo.AdminUnit", on_delete=models.CASCADE, related_name="+", db_index=False
+        "geo.AdminUnit",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     tehsil = models.ForeignKey(
-        "geo.AdminUnit", null=True, on_delete=models.CASCADE, related_name="+", db_index=False
+        "geo.AdminUnit",
+        null=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     jurisdiction_path = models.CharField(max_length=100)
     category = models.ForeignKey(
-        "cases.Category", on_delete=models.CASCADE, related_name="+", db_index=False
+        "cases.Category",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     # The affected groups' codes as ",a,b," (sorted): exact counts without a many-to-many join.
     group_key = models.CharField(max_length=300, blank=True)
@@ -36,7 +62,12 @@ class CaseFact(models.Model):
     status = models.CharField(max_length=20)
     priority = models.CharField(max_length=10)
     outcome = models.ForeignKey(
-        "cases.Outcome", null=True, on_delete=models.CASCADE, related_name="+", db_index=False
+        "cases.Outcome",
+        null=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     received_on = models.DateField()
     resolved_on = models.DateField(null=True)
@@ -73,17 +104,34 @@ class CaseCube(models.Model):
 
     day = models.DateField()
     organisation = models.ForeignKey(
-        "orgs.Organisation", on_delete=models.CASCADE, related_name="+", db_index=False
+        "orgs.Organisation",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     district = models.ForeignKey(
-        "geo.AdminUnit", on_delete=models.CASCADE, related_name="+", db_index=False
+        "geo.AdminUnit",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     tehsil = models.ForeignKey(
-        "geo.AdminUnit", null=True, on_delete=models.CASCADE, related_name="+", db_index=False
+        "geo.AdminUnit",
+        null=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     jurisdiction_path = models.CharField(max_length=100)
     category = models.ForeignKey(
-        "cases.Category", on_delete=models.CASCADE, related_name="+", db_index=False
+        "cases.Category",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     group_key = models.CharField(max_length=300, blank=True)
     channel = models.CharField(max_length=20)
@@ -103,6 +151,9 @@ class CaseCube(models.Model):
             models.Index(fields=["jurisdiction_path", "day"], name="cube_place_day"),
             models.Index(fields=["organisation", "day"], name="cube_org_day"),
             models.Index(fields=["day"], name="cube_day"),
+            # A dashboard narrowed by category and/or channel reads only those rows.
+            models.Index(fields=["category", "channel", "day"], name="cube_category_channel_day"),
+            models.Index(fields=["channel", "day"], name="cube_channel_day"),
         ]
 
     def __str__(self) -> str:
@@ -134,14 +185,27 @@ class CubeMargin(models.Model):
     # The day (``total`` rows) or the first day of the month (the breakdowns).
     day = models.DateField()
     organisation = models.ForeignKey(
-        "orgs.Organisation", on_delete=models.CASCADE, related_name="+", db_index=False
+        "orgs.Organisation",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     district = models.ForeignKey(
-        "geo.AdminUnit", on_delete=models.CASCADE, related_name="+", db_index=False
+        "geo.AdminUnit",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     jurisdiction_path = models.CharField(max_length=100)
     category = models.ForeignKey(
-        "cases.Category", null=True, on_delete=models.CASCADE, related_name="+", db_index=False
+        "cases.Category",
+        null=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     group_key = models.CharField(max_length=300, blank=True)
     channel = models.CharField(max_length=20, blank=True)
