@@ -169,6 +169,7 @@ class Rollup(models.TextChoices):
     CATEGORY = "category", "category"
     CHANNEL = "channel", "channel"
     GROUP = "group", "group"
+    TEHSIL = "tehsil", "tehsil"
 
 
 class CubeMargin(models.Model):
@@ -176,9 +177,10 @@ class CubeMargin(models.Model):
 
     A dashboard narrowed only by period and place reads these few rows instead of the cube:
     the daily totals per organisation and place, and per month the received cases by each
-    breakdown alone (a ``group`` row holds one group's code as ``,code,``, so a case with two
-    groups counts in two rows, exactly as the breakdown by group counts it). The days of a
-    partially covered month still come from the cube. Built from the cube by the refresh.
+    breakdown alone (category, channel, tehsil; a ``group`` row holds one group's code as
+    ``,code,``, so a case with two groups counts in two rows, exactly as the breakdown by group
+    counts it). The days of a partially covered month still come from the cube. Built from the
+    cube by the refresh.
     """
 
     rollup = models.CharField(max_length=10, choices=Rollup.choices)
@@ -193,6 +195,15 @@ class CubeMargin(models.Model):
     )
     district = models.ForeignKey(
         "geo.AdminUnit",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+    )
+    # Only on ``tehsil`` rows (the tehsils of a district's dashboard).
+    tehsil = models.ForeignKey(
+        "geo.AdminUnit",
+        null=True,
         on_delete=models.CASCADE,
         related_name="+",
         db_index=False,

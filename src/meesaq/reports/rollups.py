@@ -1,9 +1,9 @@
 """Build the cube's margins (``CubeMargin``) from the cube, after each refresh of the cube.
 
-Daily ``total`` rows per organisation and place, and monthly rows per category, channel and single
-affected group. On PostgreSQL each is one ``INSERT … SELECT … GROUP BY``; elsewhere Python adds
-the cube rows up. A refresh that touched some days rebuilds those days' totals and the whole
-months they fall in (a month's rows are sums over all its days).
+Daily ``total`` rows per organisation and place, and monthly rows per category, channel, tehsil
+and single affected group. On PostgreSQL each is one ``INSERT … SELECT … GROUP BY``; elsewhere
+Python adds the cube rows up. A refresh that touched some days rebuilds those days' totals and
+the whole months they fall in (a month's rows are sums over all its days).
 """
 
 from __future__ import annotations
@@ -77,17 +77,18 @@ def _python(days: set[date] | None, months: list[date] | None) -> None:
             sums[index] += value
     broken: dict[tuple[Any, ...], list[int]] = defaultdict(lambda: [0] * len(MEASURES))
     monthly = cube if months is None else cube.filter(_months_q(months))
-    columns = ("day", *PLACE, "category_id", "group_key", "channel", *MEASURES)
+    columns = ("day", *PLACE, "category_id", "group_key", "channel", "tehsil_id", *MEASURES)
     for row in monthly.values_list(*columns).iterator(chunk_size=BATCH):
         values = dict(zip(columns, row, strict=True))
         place = tuple(values[name] for name in PLACE)
         month = month_of(values["day"])
         keys = [
-            (Rollup.CATEGORY, month, *place, values["category_id"], "", ""),
-            (Rollup.CHANNEL, month, *place, None, "", values["channel"]),
+            (Rollup.CATEGORY, month, *place, values["category_id"], "", "", None),
+            (Rollup.CHANNEL, month, *place, None, "", values["channel"], None),
+            (Rollup.TEHSIL, month, *place, None, "", "", values["tehsil_id"]),
         ]
         keys += [
-            (Rollup.GROUP, month, *place, None, f",{code},", "")
+            (Rollup.GROUP, month, *place, None, f",{code},", "", None)
             for code in filter(None, values["group_key"].split(","))
         ]
         for key in keys:
@@ -111,6 +112,7 @@ def _python(days: set[date] | None, months: list[date] | None) -> None:
             category_id=key[5],
             group_key=key[6],
             channel=key[7],
+            tehsil_id=key[8],
             **dict(zip(MEASURES, sums, strict=True)),
         )
         for key, sums in broken.items()
@@ -143,6 +145,12 @@ def _postgresql(days: set[date] | None, months: list[date] | None) -> None:
             f"INSERT INTO {margin} ({columns}) SELECT %s, {month}, {place}, NULL, '', "  # noqa: S608
             f"c.channel, {sums} FROM {cube} c {month_only} GROUP BY {month}, {place}, c.channel",
             [Rollup.CHANNEL.value] + ([months] if months is not None else []),
+        ),
+        (
+            f"INSERT INTO {margin} ({columns}, tehsil_id) SELECT %s, {month}, {place}, NULL, "  # noqa: S608
+            f"'', '', {sums}, c.tehsil_id FROM {cube} c {month_only} "
+            f"GROUP BY {month}, {place}, c.tehsil_id",
+            [Rollup.TEHSIL.value] + ([months] if months is not None else []),
         ),
         (
             f"INSERT INTO {margin} ({columns}) SELECT %s, {month}, {place}, NULL, "  # noqa: S608

@@ -19,7 +19,7 @@ from django.db.models import Q, QuerySet, Sum
 from meesaq.reports.models import CaseCube, CubeMargin
 
 # The breakdowns a dashboard shows (received cases in the period by each column).
-BREAKDOWNS = ("category_id", "group_key", "channel", "district_id")
+BREAKDOWNS = ("category_id", "group_key", "channel", "tehsil_id", "district_id")
 # Measures summed over the period (``open`` is summed over every day up to its end: open cases
 # of any age).
 PERIOD_MEASURES = (
@@ -145,7 +145,7 @@ def margin_scan(
     scan = cube_scan(
         margins.filter(rollup=Rollup.TOTAL, day__lte=end), start=start, breakdowns=("district_id",)
     )
-    by: dict[str, dict[Any, int]] = {name: defaultdict(int) for name in BREAKDOWNS[:3]}
+    by: dict[str, dict[Any, int]] = {name: defaultdict(int) for name in BREAKDOWNS[:4]}
     months = _full_months(start, end)
     if months is None:
         edges = Q(day__gte=start, day__lte=end)
@@ -156,16 +156,17 @@ def margin_scan(
             Rollup.CATEGORY: "category_id",
             Rollup.CHANNEL: "channel",
             Rollup.GROUP: "group_key",
+            Rollup.TEHSIL: "tehsil_id",
         }
         monthly = (
             margins.filter(rollup__in=list(columns), day__gte=first, day__lte=last)
-            .values_list("rollup", "category_id", "channel", "group_key")
+            .values_list("rollup", *columns.values())
             .annotate(total=Sum("received"))
         )
-        for rollup, category, channel, group_key, total in monthly:
-            value = {"category_id": category, "channel": channel, "group_key": group_key}
-            by[columns[Rollup(rollup)]][value[columns[Rollup(rollup)]]] += total or 0
-    edge = cube_scan(cube.filter(edges), start=start, breakdowns=BREAKDOWNS[:3])
+        for rollup, *values, total in monthly:
+            name = columns[Rollup(rollup)]
+            by[name][dict(zip(columns.values(), values, strict=True))[name]] += total or 0
+    edge = cube_scan(cube.filter(edges), start=start, breakdowns=BREAKDOWNS[:4])
     for name, sums in edge.by.items():
         for value, total in sums.items():
             by[name][value] += total

@@ -18,6 +18,12 @@ from django.utils.translation import gettext_lazy as _
 from meesaq.access import policy
 from meesaq.accounts.models import User
 from meesaq.cases.models import AffectedGroup, Category, Channel, FeedbackAnswer
+from meesaq.cases.timeliness import (
+    FIRST_ACTION_LATE,
+    FIRST_ACTION_ON_TIME,
+    RESOLVED_LATE,
+    RESOLVED_ON_TIME,
+)
 from meesaq.geo.models import AdminUnit, Level
 from meesaq.orgs.models import Organisation
 from meesaq.reports.filters import ReportFilters
@@ -45,6 +51,8 @@ class Bar:
     value: int
     url: str = ""
     second: int = 0
+    # The dashboard narrowed to this value (the tehsils of a district), for every role.
+    view_url: str = ""
 
 
 @dataclass(frozen=True)
@@ -54,6 +62,14 @@ class Rate:
     label: str
     numerator: int
     denominator: int
+    # The case list of the numerator's cases, and of the late ones ("" when there is none).
+    url: str = ""
+    late_url: str = ""
+
+    @property
+    def late(self) -> int:
+        """Return how many were measured and not on time."""
+        return self.denominator - self.numerator
 
     @property
     def percent(self) -> float | None:
@@ -76,6 +92,8 @@ class Dashboard:
     by_group: list[Bar] = field(default_factory=list)
     by_channel: list[Bar] = field(default_factory=list)
     by_district: list[Bar] = field(default_factory=list)
+    # The tehsils of a district's (or a tehsil's) dashboard; empty above district level.
+    by_tehsil: list[Bar] = field(default_factory=list)
     compliance: list[Rate] = field(default_factory=list)
     referral_flows: list[Bar] = field(default_factory=list)
     satisfaction: list[Bar] = field(default_factory=list)
@@ -254,6 +272,29 @@ def _by_district(scan: Scan, filters: ReportFilters) -> list[Bar]:
     )
 
 
+def _by_tehsil(scan: Scan, filters: ReportFilters) -> list[Bar]:
+    place = filters.place
+    if place is None or place.level < Level.DISTRICT:
+        return []
+    district = place if place.level == Level.DISTRICT else place.parent
+    counts = scan.by.get("tehsil_id", {})
+    tehsils = AdminUnit.objects.filter(level=Level.TEHSIL, parent=district).only(
+        "pcode", "name_en", "name_ur", "level", "parent_id", "path"
+    )
+    return _sorted(
+        [
+            Bar(
+                unit.pcode,
+                unit.name,
+                counts.get(unit.pcode, 0),
+                filters.with_(place=unit).case_list_url(),
+                view_url=filters.with_(place=unit).url("reports:dashboard"),
+            )
+            for unit in tehsils
+        ]
+    )
+
+
 def _compliance(scan: Scan, user: Sources, filters: ReportFilters) -> list[Rate]:
     sums = scan.totals
     referrals = referral_rows(user, filters).aggregate(
@@ -262,8 +303,20 @@ def _compliance(scan: Scan, user: Sources, filters: ReportFilters) -> list[Rate]
     )
     fa_on, res_on = sums.get("first_action_on_time", 0), sums.get("resolution_on_time", 0)
     return [
-        Rate(str(_("First action on time")), fa_on, fa_on + sums.get("first_action_late", 0)),
-        Rate(str(_("Resolved on time")), res_on, res_on + sums.get("resolution_late", 0)),
+        Rate(
+            str(_("First action on time")),
+            fa_on,
+            fa_on + sums.get("first_action_late", 0),
+            url=filters.case_list_url(timeliness=FIRST_ACTION_ON_TIME),
+            late_url=filters.case_list_url(timeliness=FIRST_ACTION_LATE),
+        ),
+        Rate(
+            str(_("Resolved on time")),
+            res_on,
+            res_on + sums.get("resolution_late", 0),
+            url=filters.case_list_url(timeliness=RESOLVED_ON_TIME),
+            late_url=filters.case_list_url(timeliness=RESOLVED_LATE),
+        ),
         Rate(
             str(_("Referrals acknowledged on time")),
             referrals["on"] or 0,
@@ -295,28 +348,35 @@ def _referral_flows(user: Sources, filters: ReportFilters) -> list[Bar]:
                 f"{names.get(row['to_organisation'], '?')}",
                 row["total"],
                 second=row["on_time"],
+                # The cases with such a referral sent in the period (whenever received).
+                url=filters.case_list_url(
+                    received_from="",
+                    received_to="",
+                    referral=f"{row['from_organisation']}-{row['to_organisation']}",
+                    referred_from=filters.date_from.isoformat(),
+                    referred_to=filters.date_to.isoformat(),
+                ),
             )
             for row in rows
         ]
     )
 
 
-def _satisfaction(scan: Scan) -> list[Bar]:
+def _satisfaction(scan: Scan, filters: ReportFilters) -> list[Bar]:
     sums = scan.totals
+    measures = (
+        (FeedbackAnswer.SATISFIED, "satisfied"),
+        (FeedbackAnswer.PARTLY, "partly_satisfied"),
+        (FeedbackAnswer.NOT_SATISFIED, "not_satisfied"),
+    )
     return [
         Bar(
-            FeedbackAnswer.SATISFIED,
-            str(FeedbackAnswer.SATISFIED.label),
-            sums.get("satisfied", 0),
-        ),
-        Bar(
-            FeedbackAnswer.PARTLY, str(FeedbackAnswer.PARTLY.label), sums.get("partly_satisfied", 0)
-        ),
-        Bar(
-            FeedbackAnswer.NOT_SATISFIED,
-            str(FeedbackAnswer.NOT_SATISFIED.label),
-            sums.get("not_satisfied", 0),
-        ),
+            str(answer),
+            str(answer.label),
+            sums.get(measure, 0),
+            filters.case_list_url(satisfaction=str(answer)),
+        )
+        for answer, measure in measures
     ]
 
 
@@ -408,7 +468,8 @@ def dashboard_from(*, sources: Sources, filters: ReportFilters) -> Dashboard:
     board.by_district = _by_district(scan, filters)
     board.compliance = _compliance(scan, sources, filters)
     board.referral_flows = _referral_flows(sources, filters)
-    board.satisfaction = _satisfaction(scan)
+    board.satisfaction = _satisfaction(scan, filters)
+    board.by_tehsil = _by_tehsil(scan, filters)
     return board
 
 
@@ -423,8 +484,10 @@ def without_links(board: Dashboard) -> Dashboard:
         "by_group",
         "by_channel",
         "by_district",
+        "by_tehsil",
         "referral_flows",
         "satisfaction",
     ):
         setattr(board, name, [replace(bar, url="") for bar in getattr(board, name)])
+    board.compliance = [replace(rate, url="", late_url="") for rate in board.compliance]
     return board

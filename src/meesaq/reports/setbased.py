@@ -163,3 +163,12 @@ def insert_cube(days: set[date] | None) -> int:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return int(cursor.rowcount)
+
+
+def analyze() -> None:
+    """Refresh the planner's statistics of the summary tables after a full rebuild."""
+    from meesaq.reports.models import CubeMargin, ReferralFact
+
+    with connection.cursor() as cursor:
+        for model in (CaseFact, CaseCube, CubeMargin, ReferralFact):
+            cursor.execute(f"ANALYZE {_table(model)}")

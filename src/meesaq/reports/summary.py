@@ -386,6 +386,9 @@ def summary_refresh(*, full: bool = False, now: datetime | None = None) -> Refre
         state.refreshed_at = now
         if full:
             state.full_rebuild_at = now
+            if connection.vendor == "postgresql":
+                # Fresh statistics, or the planner guesses the new tables hold a few rows.
+                setbased.analyze()
         state.save()
     return RefreshReport(
         full=full,
