@@ -27,6 +27,7 @@ from meesaq.cases.workflow import OPEN_STATUSES
 from meesaq.referrals.models import OPEN_REFERRAL_STATUSES, Referral
 from meesaq.reports import rollups, setbased
 from meesaq.reports.models import CaseCube, CaseFact, ReferralFact, SummaryState
+from meesaq.sla.models import CaseDeadlines
 
 BATCH = 2000
 SECONDS_PER_DAY = 86400.0
@@ -234,36 +235,53 @@ def _chunks(ids: Iterable[int]) -> Iterator[list[int]]:
         yield batch
 
 
-def _turning_late_q(since: datetime, now: datetime) -> Q:
+def _turning_late_ids(since: datetime, now: datetime) -> set[int]:
     """Return the cases whose "on time" answer turns into "late" by the clock since ``since``.
 
     A waiting case is "not yet due" until its deadline passes; only those whose deadline falls
     in this refresh's window change (the windows of successive refreshes meet end to end).
     """
-    first_action = Q(deadlines__first_action_due__range=(since, now))
+    waiting_first = Q(status__in=AWAITING_FIRST_ACTION, first_action_at__isnull=True)
+    is_open = Q(status__in=OPEN_STATUSES)
+    queries = [
+        is_open & waiting_first & Q(deadlines__first_action_due__range=(since, now)),
+        is_open
+        & Q(resolved_at__isnull=True, closed_at__isnull=True)
+        & Q(deadlines__resolution_due__range=(since, now)),
+    ]
     for priority, within in FIRST_ACTION_WITHIN.items():
-        first_action |= Q(
-            deadlines__isnull=True,
-            priority=priority,
-            received_at__range=(since - within, now - within),
+        # Without computed deadlines: the priority's default after receipt (case_received index).
+        queries.append(
+            is_open
+            & waiting_first
+            & Q(
+                deadlines__isnull=True,
+                priority=priority,
+                received_at__range=(since - within, now - within),
+            )
         )
-    waiting_first = Q(status__in=AWAITING_FIRST_ACTION, first_action_at__isnull=True) & first_action
-    waiting_resolution = Q(
-        resolved_at__isnull=True,
-        closed_at__isnull=True,
-        deadlines__resolution_due__range=(since, now),
-    )
-    return Q(status__in=OPEN_STATUSES) & (waiting_first | waiting_resolution)
+    ids: set[int] = set()
+    for condition in queries:
+        ids |= set(Case.objects.filter(condition).values_list("pk", flat=True))
+    return ids
 
 
 def _changed_case_ids(since: datetime, now: datetime) -> set[int]:
-    changed = Q(updated_at__gte=since) | Q(first_action_at__gte=since)
-    changed |= Q(feedback_requests__answered_at__gte=since)
-    changed |= Q(deadlines__computed_at__gte=since)
-    changed |= Q(referrals__updated_at__gte=since)
-    ids = set(Case.objects.filter(changed).values_list("pk", flat=True).distinct())
-    ids |= set(Case.objects.filter(_turning_late_q(since, now)).values_list("pk", flat=True))
-    return ids
+    # One query per kind of change: each reads its own table (an OR across the joins would
+    # make one pass over every case and all its joined rows).
+    ids = set(
+        Case.objects.filter(Q(updated_at__gte=since) | Q(first_action_at__gte=since)).values_list(
+            "pk", flat=True
+        )
+    )
+    ids |= set(
+        ComplainantFeedback.objects.filter(answered_at__gte=since).values_list("case_id", flat=True)
+    )
+    ids |= set(
+        CaseDeadlines.objects.filter(computed_at__gte=since).values_list("case_id", flat=True)
+    )
+    ids |= set(Referral.objects.filter(updated_at__gte=since).values_list("case_id", flat=True))
+    return ids | _turning_late_ids(since, now)
 
 
 def _cube_rows(days: set[date] | None) -> list[CaseCube]:
