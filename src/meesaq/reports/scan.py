@@ -47,39 +47,41 @@ class Scan:
 Rows = QuerySet[CaseCube] | QuerySet[CubeMargin]
 
 
-def _python(rows: Rows, start: date, breakdowns: tuple[str, ...]) -> Scan:
+def _python(rows: Rows, start: date, breakdowns: tuple[str, ...], *, days: bool) -> Scan:
     scan = Scan(by={name: defaultdict(int) for name in breakdowns})
     totals: dict[str, int] = defaultdict(int)
-    days: dict[date, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    by_day: dict[date, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     columns = ("day", *breakdowns, *PERIOD_MEASURES, "open")
     for row in rows.values_list(*columns).iterator(chunk_size=5000):
         values = dict(zip(columns, row, strict=True))
         day = values["day"]
-        days[day]["open"] += values["open"]
+        by_day[day]["open"] += values["open"]
         if day < start:
             continue
-        days[day]["received"] += values["received"]
-        days[day]["resolved"] += values["resolved"]
+        by_day[day]["received"] += values["received"]
+        by_day[day]["resolved"] += values["resolved"]
         for name in breakdowns:
             scan.by[name][values[name]] += values["received"]
         for name in PERIOD_MEASURES:
             totals[name] += values[name]
-    scan.by_day = {day: dict(sums) for day, sums in days.items()}
+    scan.by_day = {day: dict(sums) for day, sums in by_day.items()} if days else {}
     scan.by = {name: {k: v for k, v in sums.items() if v} for name, sums in scan.by.items()}
     scan.totals = dict(totals)
     return scan
 
 
-def _postgresql(rows: Rows, start: date, breakdowns: tuple[str, ...]) -> Scan:
+def _postgresql(rows: Rows, start: date, breakdowns: tuple[str, ...], *, days: bool) -> Scan:
     inner, params = rows.values(
         "day", *breakdowns, *PERIOD_MEASURES, "open"
     ).query.sql_with_params()
     sums = ", ".join(
         f'SUM(c."{name}") FILTER (WHERE c."day" >= %s) AS "{name}"' for name in PERIOD_MEASURES
     )
-    groupings = ", ".join(f'GROUPING(c."{name}") AS "g_{name}"' for name in ("day", *breakdowns))
-    keys = ", ".join(f'c."{name}"' for name in ("day", *breakdowns))
-    sets = ", ".join(f'(c."{name}")' for name in ("day", *breakdowns))
+    # Without the per-day sums when only the breakdowns are wanted.
+    grouped = (("day",) if days else ()) + breakdowns
+    groupings = ", ".join(f'GROUPING(c."{name}") AS "g_{name}"' for name in grouped)
+    keys = ", ".join(f'c."{name}"' for name in grouped)
+    sets = ", ".join(f'(c."{name}")' for name in grouped)
     # Only column names from the constants above go into the text; values are parameters.
     sql = (
         f'SELECT {groupings}, {keys}, {sums}, SUM(c."open") AS "open" '  # noqa: S608
@@ -93,7 +95,7 @@ def _postgresql(rows: Rows, start: date, breakdowns: tuple[str, ...]) -> Scan:
         names = [column[0] for column in cursor.description]
         for row in cursor.fetchall():
             values = dict(zip(names, row, strict=True))
-            if values["g_day"] == 0:
+            if values.get("g_day") == 0:
                 scan.by_day[values["day"]] = {
                     "received": values["received"] or 0,
                     "resolved": values["resolved"] or 0,
@@ -110,14 +112,17 @@ def _postgresql(rows: Rows, start: date, breakdowns: tuple[str, ...]) -> Scan:
     return scan
 
 
-def cube_scan(rows: Rows, *, start: date, breakdowns: tuple[str, ...] = BREAKDOWNS) -> Scan:
+def cube_scan(
+    rows: Rows, *, start: date, breakdowns: tuple[str, ...] = BREAKDOWNS, days: bool = True
+) -> Scan:
     """Return the sums of the rows (already filtered up to the period's end) in one read.
 
     ``rows`` are cube rows, or the margins' daily totals (then broken down by district only).
+    Without ``days`` the per-day sums are left out (``by_day`` stays empty).
     """
     if connection.vendor == "postgresql":
-        return _postgresql(rows, start, breakdowns)
-    return _python(rows, start, breakdowns)
+        return _postgresql(rows, start, breakdowns, days=days)
+    return _python(rows, start, breakdowns, days=days)
 
 
 def _full_months(start: date, end: date) -> tuple[date, date] | None:
@@ -166,7 +171,7 @@ def margin_scan(
         for rollup, *values, total in monthly:
             name = columns[Rollup(rollup)]
             by[name][dict(zip(columns.values(), values, strict=True))[name]] += total or 0
-    edge = cube_scan(cube.filter(edges), start=start, breakdowns=BREAKDOWNS[:4])
+    edge = cube_scan(cube.filter(edges), start=start, breakdowns=BREAKDOWNS[:4], days=False)
     for name, sums in edge.by.items():
         for value, total in sums.items():
             by[name][value] += total
