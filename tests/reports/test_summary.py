@@ -261,3 +261,19 @@ def test_a_waiting_case_turns_late_by_the_clock_alone(world: World) -> None:
         board = dashboard_for_user(user=world.provincial_officer, filters=_all_time())
         first_action = board.compliance[0]
         assert (first_action.numerator, first_action.denominator) == (0, 2)
+
+
+def test_indicators_from_the_margins_equal_those_from_the_cube(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from meesaq.reports import indicators
+
+    make_spread(world)
+    summary_refresh()
+    sources = Sources.for_user(world.provincial_officer)
+    filters = _all_time()
+    from_margins = [item.compute(sources, filters) for item in indicators.INDICATORS]
+    monkeypatch.setattr(indicators, "uses_margins", lambda filters: False)
+    from_cube = [item.compute(sources, filters) for item in indicators.INDICATORS]
+    assert from_margins == from_cube
+    assert any(value.denominator for value in from_cube)
