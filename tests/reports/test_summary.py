@@ -194,7 +194,7 @@ def test_the_set_based_full_rebuild_writes_the_same_facts_as_python(world: World
 
 
 def _by_code(by: dict[str, dict[object, int]]) -> dict[str, dict[object, int]]:
-    groups: Counter[str] = Counter()
+    groups: Counter[object] = Counter()
     for key, total in by["group_key"].items():
         for code in filter(None, str(key).split(",")):
             groups[code] += total
