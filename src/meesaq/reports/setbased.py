@@ -175,3 +175,17 @@ def analyze() -> None:
     with connection.cursor() as cursor:
         for model in (CaseFact, CaseCube, CubeMargin, ReferralFact):
             cursor.execute(f"ANALYZE {_table(model)}")
+
+
+def vacuum() -> None:
+    """Reclaim the rows a full rebuild deleted (outside any transaction).
+
+    Without it the next rebuild appends after a table's worth of dead rows, and the first
+    reads pay for marking the new rows as committed; after it the next rebuild refills the
+    table from the start, in order of day.
+    """
+    from meesaq.reports.models import CubeMargin, ReferralFact
+
+    with connection.cursor() as cursor:
+        for model in (CaseFact, CaseCube, CubeMargin, ReferralFact):
+            cursor.execute(f"VACUUM (ANALYZE) {_table(model)}")

@@ -408,6 +408,8 @@ def summary_refresh(*, full: bool = False, now: datetime | None = None) -> Refre
                 # Fresh statistics, or the planner guesses the new tables hold a few rows.
                 setbased.analyze()
         state.save()
+    if full and connection.vendor == "postgresql" and not connection.in_atomic_block:
+        setbased.vacuum()
     return RefreshReport(
         full=full,
         cases=len(case_ids),
