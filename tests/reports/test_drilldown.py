@@ -148,3 +148,22 @@ def test_roles_that_may_not_list_cases_get_no_drill_down(world: World, client_fo
     html = client.get(reverse("reports:dashboard") + "?place=PK617").content.decode()
     assert reverse("cases:list") not in html
     assert "Cases by tehsil" in html
+
+
+def test_the_case_list_page_takes_the_drill_down_filters(world: World, client_for: object) -> None:
+    make_spread(world)
+    summary_refresh()
+    client = client_for(world.provincial_officer)  # type: ignore[operator]
+    tehsil = (
+        AdminUnit.objects.filter(parent_id="PK617", pcode__in=Case.objects.values("tehsil_id"))
+        .order_by("pcode")
+        .first()
+    )
+    assert tehsil is not None
+    inside = set(Case.objects.filter(tehsil=tehsil).values_list("reference", flat=True))
+    outside = set(Case.objects.exclude(tehsil=tehsil).values_list("reference", flat=True))
+    html = client.get(reverse("cases:list") + f"?place={tehsil.pcode}").content.decode()
+    assert inside and all(reference in html for reference in inside)
+    assert not any(reference in html for reference in outside)
+    for query in ("timeliness=first_action_late", "satisfaction=satisfied", "referral=1-2"):
+        assert client.get(reverse("cases:list") + "?" + query).status_code == 200
