@@ -163,6 +163,9 @@ CACHES = {
     "figures": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "reports_figurecache",
+        # Room for every organisation's warmed dashboards in both languages, and visitors'
+        # own filters; entries expire 15 minutes after they are written.
+        "OPTIONS": {"MAX_ENTRIES": 20000},
     },
 }
 
