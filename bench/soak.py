@@ -12,7 +12,8 @@ the case list, a case page, a new complaint (intake POST), a note on one of thei
 
 The server's log goes to var/soak/server.log. Afterwards it stops the server and counts rows in
 the database: every intake and note the server acknowledged must be there exactly once, and
-nothing else. It prints a table and writes JSON to
+nothing else. A write the site refused with a message (it redirects back and says why) is
+counted, with its reason, as refused, not acknowledged. It prints a table and writes JSON to
 var/bench/soak.json. Exits 1 on any server error (5xx), failed request, or row-count mismatch.
 Only loopback traffic; bounded in time and count. Standard library plus the project's own code.
 """
@@ -38,6 +39,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 ACCOUNTS = ["intake.lahore", "caseofficer.lahore", "intake.hyderabad", "caseofficer.hyderabad"]
@@ -48,6 +50,7 @@ CASE_LINK = re.compile(r'href="(/en/cases/[A-Z]{2}-[A-Z0-9]{3}-\d{4}-\d{6,}/)"')
 SELECT = re.compile(r'<select[^>]*name="(?P<name>[^"]+)"[^>]*>(?P<body>.*?)</select>', re.S)
 OPTION = re.compile(r'<option value="([^"]+)"')
 CHECKBOX = re.compile(r'<input type="checkbox" name="groups" value="([^"]+)"')
+ERROR_MESSAGE = re.compile(r'class="message message-error"[^>]*>([^<]*)<')
 WEIGHTS = {"list": 40, "case_page": 30, "intake": 15, "note": 15}
 
 
@@ -67,6 +70,7 @@ class Stats:
     server_errors: list[str] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
     acknowledged: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    refused: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     requests: int = 0
 
     def record(self, kind: str, seconds: float, status: int, *, ok: bool) -> None:
@@ -93,13 +97,22 @@ class StaffClient:
         self.intake_fields: dict[str, list[str]] = {}
 
     def request(self, path: str, data: dict[str, str | list[str]] | None = None) -> tuple[int, str]:
+        status, body, _location = self.exchange(path, data)
+        return status, body
+
+    def exchange(
+        self, path: str, data: dict[str, str | list[str]] | None = None
+    ) -> tuple[int, str, str]:
+        """Send one request; return the status, the body and the redirect's target."""
         body = urllib.parse.urlencode(data, doseq=True).encode() if data is not None else None
         request = urllib.request.Request(self.base + path, data=body)  # noqa: S310  # loopback
         try:
             with self.opener.open(request, timeout=60) as response:
-                return response.status, response.read().decode("utf-8", "replace")
+                text = response.read().decode("utf-8", "replace")
+                return response.status, text, response.headers.get("Location", "")
         except urllib.error.HTTPError as error:
-            return error.code, error.read().decode("utf-8", "replace")
+            text = error.read().decode("utf-8", "replace")
+            return error.code, text, error.headers.get("Location", "")
 
     def sign_in(self) -> None:
         _, page = self.request("/en/account/sign-in/")
@@ -119,13 +132,26 @@ class StaffClient:
 
     def timed(self, kind: str, path: str, data: dict[str, str | list[str]] | None = None) -> str:
         started = time.perf_counter()
-        status, body = self.request(path, data)
+        status, body, location = self.exchange(path, data)
         expected = 302 if data is not None else 200
         self.stats.record(kind, time.perf_counter() - started, status, ok=status == expected)
         if data is not None and status == expected:
-            with self.stats.lock:
-                self.stats.acknowledged[kind] += 1
+            self.judge(kind, location)
         return body
+
+    def judge(self, kind: str, location: str) -> None:
+        """After a write's redirect, read the page it leads to: saved, or refused and why.
+
+        The site answers a refused note with a redirect too (and the reason as a message), so
+        a 302 alone is not an acknowledgement.
+        """
+        _, page = self.request(urllib.parse.urlsplit(location).path or "/")
+        refusal = ERROR_MESSAGE.search(page)
+        with self.stats.lock:
+            if refusal is None:
+                self.stats.acknowledged[kind] += 1
+            else:
+                self.stats.refused[kind].append(refusal[1].strip()[:200])
 
     def token(self, path: str) -> str:
         _, page = self.request(path)
@@ -270,7 +296,7 @@ def _report(stats: Stats, counts: dict[str, int], elapsed: float, clients: int) 
         for kind in ("intake", "note")
         if stats.acknowledged[kind] != counts[kind]
     }
-    report = {
+    report: dict[str, Any] = {
         "clients": clients,
         "seconds": round(elapsed, 1),
         "requests": stats.requests,
@@ -278,6 +304,8 @@ def _report(stats: Stats, counts: dict[str, int], elapsed: float, clients: int) 
         "server_errors": len(stats.server_errors),
         "failures": len(stats.failures),
         "acknowledged": dict(stats.acknowledged),
+        "refused": {kind: len(reasons) for kind, reasons in stats.refused.items()},
+        "refusal_reasons": sorted({r for reasons in stats.refused.values() for r in reasons}),
         "rows_found": counts,
         "row_mismatches": mismatches,
         "latency_ms": {
@@ -303,6 +331,10 @@ def _report(stats: Stats, counts: dict[str, int], elapsed: float, clients: int) 
         f"{report['server_errors']} server errors, {report['failures']} failed requests; "
         f"acknowledged {dict(stats.acknowledged)}, found in the database {counts}."
     )
+    if stats.refused:
+        print(f"refused with a message (nothing written): {report['refused']}")
+        for reason in report["refusal_reasons"]:
+            print(f"  - {reason}")
     ok = not stats.server_errors and not stats.failures and not mismatches
     print("SOAK PASSED" if ok else f"SOAK FAILED: {report['first_problems']} {mismatches}")
     return ok

@@ -346,6 +346,8 @@ STORAGES = {
 }
 MEDIA_ROOT = Path(env_str("MEESAQ_MEDIA_DIR", str(VAR_DIR / "files")))
 MEESAQ_MAX_UPLOAD_MB = env_int("MEESAQ_MAX_UPLOAD_MB", 20)
+# Most that a zip-based upload (XLSX, DOCX, ODT; files and imports) may unpack to: zip bombs.
+MEESAQ_MAX_UNPACKED_MB = env_int("MEESAQ_MAX_UNPACKED_MB", 100)
 # Encrypted backups (`meesaq backup`); keep a copy on another machine.
 MEESAQ_BACKUP_DIR = Path(env_str("MEESAQ_BACKUP_DIR", str(VAR_DIR / "backups")))
 # Keep uploads in memory up to the limit, so unencrypted files never touch a temporary folder.

@@ -46,7 +46,8 @@ def _walk(patterns: list[Any], namespace: str = "") -> Iterator[Route]:
             yield Route(f"{namespace}{entry.name}", entry.callback, params)
 
 
-# The REST API answers with its own auth and error shape; tests/api walks its operations.
+# The REST API answers with its own auth and error shape; tests/access/test_api_matrix.py walks
+# its operations.
 API_NAMESPACE = "api-v1:"
 
 

@@ -59,9 +59,12 @@ def token(db: None) -> Iterator[str]:
     yield make_token(world.case_officer)
 
 
-def test_the_api_keeps_its_openapi_promises(served_schema: Any, token: str) -> None:
+def test_the_api_keeps_its_openapi_promises(
+    served_schema: Any, token: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     headers = {"Authorization": f"Bearer {token}"}
     failures: list[str] = []
+    calls: list[str] = []
     operations = [result.ok() for result in served_schema.get_all_operations()]
     assert len(operations) > 20
 
@@ -77,10 +80,13 @@ def test_the_api_keeps_its_openapi_promises(served_schema: Any, token: str) -> N
         )
         def check(case: Any) -> None:
             response = case.call(headers=headers)
+            calls.append(case.operation.label)
             case.validate_response(response, checks=CHECKS)
 
         try:
             check()
         except Exception as error:  # every operation is tried; all failures listed
             failures.append(f"{operation.label}: {str(error)[:2000]}")
+    with capsys.disabled():
+        print(f"\nschemathesis: {len(calls)} generated calls to {len(operations)} operations")
     assert failures == [], "\n\n".join(failures)

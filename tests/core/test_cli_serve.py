@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.core.test_tasks_worker import SharedDb, enqueue, shared_db, wait_until
+from tests.core.test_tasks_worker import SharedDb, enqueue, shared_db
+from tests.workers import wait_until
 
 __all__ = ["shared_db"]
 pytestmark = pytest.mark.django_db(transaction=True)

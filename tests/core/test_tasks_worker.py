@@ -8,9 +8,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import time
 import uuid
-from collections.abc import Callable
 from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -23,6 +21,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from meesaq.core.tasks import STALE_AFTER
+from tests.workers import start_worker, wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -81,33 +80,6 @@ def shared_db(tmp_path: Path) -> SharedDb:
         f"postgres://{default['USER']}@{default['HOST']}:{default['PORT']}/{default['NAME']}"
     )
     return SharedDb(env=env, sqlite_path=None)
-
-
-def wait_until(condition: Callable[[], bool], what: str) -> None:
-    # A bounded poll on state another process changes (at most a minute), not a timing assertion.
-    for _ in range(1200):
-        if condition():
-            return
-        time.sleep(0.05)
-    raise AssertionError(f"gave up waiting until {what}")
-
-
-def start_worker(env: dict[str, str], worker_id: str) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(  # noqa: S603  # fixed arguments
-        [
-            sys.executable,
-            "-m",
-            "meesaq.cli",
-            "worker",
-            "--interval",
-            "0.05",
-            "--worker-id",
-            worker_id,
-            "-v0",
-        ],
-        env=env,
-        stdout=subprocess.DEVNULL,
-    )
 
 
 def enqueue(env: dict[str, str], folder: Path) -> str:

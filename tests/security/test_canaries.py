@@ -24,6 +24,8 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import reverse
+from pypdf import PdfReader
+from pypdf.errors import PyPdfError
 
 from meesaq.cases.models import ActionKind, CaseAction
 from meesaq.orgs.models import OrganisationKind
@@ -103,7 +105,14 @@ def _text(response: Any) -> str:
     if body.startswith(b"PK"):  # an XLSX: read the XML inside
         with zipfile.ZipFile(io.BytesIO(body)) as archive:
             body = b"".join(archive.read(name) for name in archive.namelist())
-    return body.decode("utf-8", "replace")
+    text = body.decode("utf-8", "replace")
+    if body.startswith(b"%PDF"):  # a PDF's text is in compressed streams: extract it too
+        try:
+            document = PdfReader(io.BytesIO(body))
+            text += "\n".join(page.extract_text() for page in document.pages)
+        except PyPdfError:  # the walk's sample files are only PDF-shaped; their bytes are read
+            pass
+    return text
 
 
 def _leaks(text: str, markers: tuple[str, ...] = MARKERS) -> list[str]:
@@ -276,6 +285,11 @@ def test_within_reach_identity_reaches_only_the_roles_that_need_to_know_it(
     assert leaks == [], "\n".join(leaks)
     shown = client_for(world.case_officer).get(case.get_absolute_url())
     assert LAHORE_NAME in _text(shown)  # the markers are found where they are allowed
+    summary = client_for(world.case_officer).get(
+        reverse("cases:summary_pdf", kwargs={"reference": case.reference})
+    )
+    assert summary["Content-Type"] == "application/pdf"
+    assert LAHORE_NAME in _text(summary)  # and inside a PDF's compressed text
 
 
 def test_the_markers_are_found_where_they_are_in_scope(

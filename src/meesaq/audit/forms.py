@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from meesaq.audit.selectors import AuditFilters
+from meesaq.core.fields import LocalDateField
 
 DATE_ERROR = _("Enter a date as YYYY-MM-DD, for example 2025-03-14.")
 
@@ -19,14 +20,14 @@ class DateInput(forms.DateInput):
 class AuditFilterForm(forms.Form):
     """Narrow the trail by day, person, action and object; also carries the page cursor."""
 
-    date_from = forms.DateField(
+    date_from = LocalDateField(
         label=_("From (day)"),
         required=False,
         widget=DateInput(format="%Y-%m-%d"),
         input_formats=["%Y-%m-%d"],
         error_messages={"invalid": DATE_ERROR},
     )
-    date_to = forms.DateField(
+    date_to = LocalDateField(
         label=_("To (day, included)"),
         required=False,
         widget=DateInput(format="%Y-%m-%d"),

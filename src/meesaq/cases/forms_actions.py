@@ -10,6 +10,7 @@ from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from meesaq.cases.models import ActionKind, CaseAction
+from meesaq.core.fields import LocalDateField
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -24,11 +25,11 @@ class ActionForm(forms.Form):
     """A timeline entry; FIR fields count only for an FIR entry."""
 
     kind = forms.ChoiceField(label=_("Kind of entry"), choices=ActionKind.choices)
-    occurred_on = forms.DateField(label=_("Date"), widget=DATE_INPUT)
+    occurred_on = LocalDateField(label=_("Date"), widget=DATE_INPUT)
     note = forms.CharField(
         label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
-    next_action_on = forms.DateField(label=_("Next action by"), required=False, widget=DATE_INPUT)
+    next_action_on = LocalDateField(label=_("Next action by"), required=False, widget=DATE_INPUT)
     fir_number = forms.CharField(label=_("FIR number"), required=False, max_length=50)
     police_station = forms.CharField(label=_("Police station"), required=False, max_length=150)
     law_sections = forms.CharField(label=_("Sections of law"), required=False, max_length=200)

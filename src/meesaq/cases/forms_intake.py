@@ -20,6 +20,7 @@ from meesaq.cases.selectors.intake import (
 )
 from meesaq.cases.services.intake import LATITUDE_RANGE, LONGITUDE_RANGE
 from meesaq.core.errors import MeesaqError
+from meesaq.core.fields import LocalDateField, LocalDateTimeField
 from meesaq.geo.models import AdminUnit
 from meesaq.orgs.models import Organisation
 
@@ -72,7 +73,7 @@ class IntakeForm(forms.Form):
     organisation = OrganisationChoiceField(
         label=_("Recorded for"), queryset=Organisation.objects.none(), empty_label=None
     )
-    received_at = forms.DateTimeField(
+    received_at = LocalDateTimeField(
         label=_("Received at"),
         input_formats=DATETIME_INPUT_FORMATS,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
@@ -115,7 +116,7 @@ class IntakeForm(forms.Form):
         widget=forms.NumberInput(attrs={"step": "0.00001", "inputmode": "decimal"}),
         help_text=_("For example 74.35870"),
     )
-    incident_on = forms.DateField(
+    incident_on = LocalDateField(
         label=_("Date of the incident"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

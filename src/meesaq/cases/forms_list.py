@@ -12,6 +12,7 @@ from meesaq.cases.models import Channel, Moderation, Priority, Status
 from meesaq.cases.selectors.cases import CaseFilters, case_officer_choices
 from meesaq.cases.selectors.intake import intake_categories, intake_groups
 from meesaq.cases.timeliness import SATISFACTION_CHOICES, TIMELINESS_CHOICES
+from meesaq.core.fields import LocalDateField
 from meesaq.geo.models import Level
 from meesaq.geo.selectors import unit_choices, unit_get
 
@@ -49,12 +50,12 @@ class CaseListForm(forms.Form):
         required=False,
         help_text=_("Urgent: 24 hours; high: 72 hours; normal: 7 days."),
     )
-    received_from = forms.DateField(
+    received_from = LocalDateField(
         label=_("Received from"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
-    received_to = forms.DateField(
+    received_to = LocalDateField(
         label=_("Received until"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -71,8 +72,8 @@ class CaseListForm(forms.Form):
     referral = forms.RegexField(
         regex=r"^\d{1,10}-\d{1,10}$", required=False, widget=forms.HiddenInput
     )
-    referred_from = forms.DateField(required=False, widget=forms.HiddenInput)
-    referred_to = forms.DateField(required=False, widget=forms.HiddenInput)
+    referred_from = LocalDateField(required=False, widget=forms.HiddenInput)
+    referred_to = LocalDateField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

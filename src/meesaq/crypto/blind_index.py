@@ -61,10 +61,9 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from meesaq.core.errors import MeesaqError
+from meesaq.core.numerals import ascii_digits
 from meesaq.crypto.keyring import decode_key
 
-# Urdu (Extended Arabic-Indic) and Arabic-Indic digits to ASCII.
-_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
 # Separators people type inside numbers, and the invisible direction marks that right-to-left
 # input adds around digits: hyphens and dashes, spaces (incl. no-break), dots, brackets, slashes.
 _SEPARATORS = re.compile(r"[\s\-‐‑‒–—−./()\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]")
@@ -79,7 +78,7 @@ LANDLINE = re.compile(r"^[24-9]\d{8,9}$")
 
 def _digits_only(value: str) -> str | None:
     """Return the digits of a number typed with separators, or None if anything else is in it."""
-    cleaned = _SEPARATORS.sub("", value.translate(_DIGITS))
+    cleaned = _SEPARATORS.sub("", ascii_digits(value))
     return cleaned if cleaned.isascii() and cleaned.isdigit() else None
 
 

@@ -22,7 +22,9 @@ from django.utils.translation import gettext_lazy as _
 from meesaq.accounts.models import User
 from meesaq.cases.models import AgeBand, Channel, Faith, Gender
 from meesaq.cases.selectors.intake import intake_categories, intake_groups
+from meesaq.core.archives import check_archive
 from meesaq.core.errors import MeesaqError
+from meesaq.core.numerals import ascii_digits
 from meesaq.crypto.blind_index import normalise_cnic, normalise_phone
 from meesaq.geo.models import AdminUnit, Level
 from meesaq.orgs.models import Organisation
@@ -205,22 +207,37 @@ def _rows_xlsx(data: bytes) -> Iterator[list[str]]:
     book.close()
 
 
+def _first_rows(rows: Iterator[list[str]], limit: int) -> list[list[str]]:
+    """Keep the header and at most ``limit`` rows; a filled row beyond them means too many.
+
+    Blank rows past the limit are dropped as they are read (trailing blank rows never count),
+    so a sheet of millions of empty rows costs nothing to keep.
+    """
+    kept: list[list[str]] = []
+    for cells in rows:
+        if len(kept) <= limit:
+            kept.append(cells)
+        elif any(cell.strip() for cell in cells):
+            raise MeesaqError(PROBLEMS["too_many_rows"] % {"limit": limit}, code="too_many_rows")
+    return kept
+
+
 def read_rows(data: bytes, *, file_name: str) -> tuple[list[str], list[list[str]]]:
     """Return the header and the data rows of a CSV or XLSX file."""
     is_xlsx = data[:4] == b"PK\x03\x04"
+    if is_xlsx:
+        check_archive(data)
+    limit = settings.MEESAQ_IMPORT_MAX_ROWS
     try:
-        rows = list(_rows_xlsx(data) if is_xlsx else _rows_csv(data))
+        rows = _first_rows(_rows_xlsx(data) if is_xlsx else _rows_csv(data), limit)
+    except MeesaqError:
+        raise
     except Exception as error:  # openpyxl and csv raise many kinds for a damaged file
         raise MeesaqError(PROBLEMS["unreadable"], code="unreadable") from error
     while rows and not any(cell.strip() for cell in rows[-1]):
         rows.pop()
     if not rows or len(rows) < 2:  # noqa: PLR2004  # a header and at least one row
         raise MeesaqError(PROBLEMS["empty"], code="empty")
-    if len(rows) - 1 > settings.MEESAQ_IMPORT_MAX_ROWS:
-        raise MeesaqError(
-            PROBLEMS["too_many_rows"] % {"limit": settings.MEESAQ_IMPORT_MAX_ROWS},
-            code="too_many_rows",
-        )
     header = [cell.strip().lower() for cell in rows[0]]
     return header, rows[1:]
 
@@ -265,7 +282,8 @@ def context_for(*, user: User, organisation: Organisation) -> Context:
 
 
 def parse_datetime(text: str) -> datetime | None:
-    """Return an aware datetime from YYYY-MM-DD[ HH:MM], or None."""
+    """Return an aware datetime from YYYY-MM-DD[ HH:MM] (in any numeral system), or None."""
+    text = ascii_digits(text)
     for pattern in ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d"):
         try:
             parsed = datetime.strptime(text, pattern)  # noqa: DTZ007  # made aware below
@@ -276,9 +294,9 @@ def parse_datetime(text: str) -> datetime | None:
 
 
 def parse_date(text: str) -> date | None:
-    """Return a date from YYYY-MM-DD, or None."""
+    """Return a date from YYYY-MM-DD (in any numeral system), or None."""
     try:
-        return date.fromisoformat(text)
+        return date.fromisoformat(ascii_digits(text))
     except ValueError:
         return None
 

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import secrets
 
+from meesaq.core.numerals import ascii_digits
+
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
 CODE_LENGTH = 9
 GROUP = 3
 PIN_LENGTH = 6
-# Urdu (Extended Arabic-Indic) and Arabic-Indic digits, as a phone keyboard in Urdu types them.
-_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
 
 
 def code_new() -> str:
@@ -29,7 +29,7 @@ def code_display(code: str) -> str:
 
 def code_normalise(typed: str) -> str:
     """Return a typed code in stored form: upper case, without spaces or dashes; '' if invalid."""
-    text = "".join(ch for ch in typed.translate(_DIGITS).upper() if ch not in " -_.\u200f\u200e")
+    text = "".join(ch for ch in ascii_digits(typed).upper() if ch not in " -_.\u200f\u200e")
     if len(text) != CODE_LENGTH or any(ch not in ALPHABET for ch in text):
         return ""
     return text
@@ -37,7 +37,7 @@ def code_normalise(typed: str) -> str:
 
 def code_find_in(text: str) -> list[str]:
     """Return every well-formed code written in a message (grouped or not), in stored form."""
-    cleaned = text.translate(_DIGITS).upper()
+    cleaned = ascii_digits(text).upper()
     found: list[str] = []
     for word in cleaned.replace(",", " ").replace(".", " ").split():
         code = code_normalise(word)
@@ -53,4 +53,4 @@ def pin_new() -> str:
 
 def pin_normalise(typed: str) -> str:
     """Return a typed PIN as ASCII digits without spaces."""
-    return "".join(typed.translate(_DIGITS).split())
+    return "".join(ascii_digits(typed).split())

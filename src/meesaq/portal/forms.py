@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from meesaq.core.fields import LocalDateField
 from meesaq.geo.models import AdminUnit
 from meesaq.portal.codes import CODE_LENGTH, PIN_LENGTH
 from meesaq.portal.selectors import CATEGORY_HELP, portal_categories, portal_groups
@@ -80,7 +81,7 @@ class TehsilForm(forms.Form):
 class WhenForm(forms.Form):
     """When it happened."""
 
-    incident_on = forms.DateField(
+    incident_on = LocalDateField(
         label=_("When did it happen?"),
         required=False,
         input_formats=DATE_FORMATS,

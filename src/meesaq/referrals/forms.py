@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from meesaq.core.fields import LocalDateField
 from meesaq.orgs.models import Organisation
 from meesaq.referrals.models import ReferralStatus, SharedField
 
@@ -63,7 +64,7 @@ class StepForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    on = forms.DateField(
+    on = LocalDateField(
         label=_("Date of the service"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),

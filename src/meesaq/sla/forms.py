@@ -7,13 +7,14 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from meesaq.cases.models import Category, Priority
+from meesaq.core.fields import LocalDateField, LocalDateTimeField
 from meesaq.sla.models import ContactResult, DeadlineRule
 from meesaq.sla.services import DURATION_MAX, RULE_DURATIONS
 
 
 class FirstContactForm(forms.Form):
     result = forms.ChoiceField(label=_("Result of the call"), choices=ContactResult.choices)
-    at = forms.DateTimeField(
+    at = LocalDateTimeField(
         label=_("Called at"),
         required=False,
         help_text=_("Leave empty for now."),
@@ -102,7 +103,7 @@ class EscalationSettingsForm(forms.Form):
 class HolidayForm(forms.Form):
     """A day off an administrator adds."""
 
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = LocalDateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     name_en = forms.CharField(label=_("Name in English"), max_length=120)
     name_ur = forms.CharField(
         label=_("Name in Urdu"),

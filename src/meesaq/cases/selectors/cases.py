@@ -20,6 +20,7 @@ from meesaq.cases.models import Case, CasePerson, Person, PersonNameToken, Prior
 from meesaq.cases.references import REFERENCE
 from meesaq.cases.timeliness import referral_filter, satisfaction_filter, timeliness_filter
 from meesaq.core.errors import MeesaqError
+from meesaq.core.numerals import ascii_digits
 from meesaq.crypto.blind_index import (
     index_for_cnic,
     index_for_phone,
@@ -92,7 +93,7 @@ def search_kind(query: str) -> str:
     text = query.strip()
     if not text:
         return ""
-    if REFERENCE.match(text.upper()):
+    if REFERENCE.match(ascii_digits(text).upper()):
         return "reference"
     if _NUMBER_LIKE.match(text):
         for kind, normalise in (("cnic", normalise_cnic), ("phone", normalise_phone)):
@@ -128,7 +129,7 @@ def _search(queryset: QuerySet[Case], query: str) -> tuple[QuerySet[Case], str]:
     if kind == "":
         return queryset, kind
     if kind == "reference":
-        return queryset.filter(reference=text.upper()), kind
+        return queryset.filter(reference=ascii_digits(text).upper()), kind
     with_person = Q(
         pk__in=CasePerson.objects.filter(person__in=_people_with(kind, text)).values("case")
     )

@@ -18,6 +18,7 @@ from meesaq.access import policy
 from meesaq.audit.services import DetailValue, audit_record
 from meesaq.cases import storage
 from meesaq.cases.models import Attachment, Case, CaseAction
+from meesaq.core.archives import check_archive
 from meesaq.core.errors import MeesaqError
 from meesaq.crypto.keyring import CryptoError
 
@@ -88,6 +89,7 @@ def read_checked(
         raise MeesaqError(
             _("The file is empty."), code="file_empty", fields={"file": [_("The file is empty.")]}
         )
+    check_archive(data)
     kind = storage.detect_type(data)
     if kind is None:
         message = _(
