@@ -155,6 +155,20 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # `meesaq serve` starts one job worker beside the web server unless this is false.
 MEESAQ_RUN_WORKER = env_bool("MEESAQ_RUN_WORKER", default=True)
 
+# Dashboard figures are cached in the database (a table of the reports app), so the figures the
+# job worker computes after each refresh serve the web processes too. Everything else uses the
+# per-process memory cache.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "figures": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "reports_figurecache",
+        # Room for every organisation's warmed dashboards in both languages, and visitors'
+        # own filters; entries expire 15 minutes after they are written.
+        "OPTIONS": {"MAX_ENTRIES": 20000},
+    },
+}
+
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

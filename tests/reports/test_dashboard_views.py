@@ -130,19 +130,19 @@ def test_bringing_the_figures_up_to_date_on_demand(world: World, client_for: Sig
 def test_the_dashboard_reads_as_many_queries_whatever_the_number_of_cases(
     world: World, client_for: Signed, spread: None
 ) -> None:
-    from django.core.cache import cache
+    from django.core.cache import caches
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     client = client_for(world.provincial_officer)
     client.get(reverse("reports:dashboard"))
-    cache.clear()
+    caches["figures"].clear()
     with CaptureQueriesContext(connection) as few:
         client.get(reverse("reports:dashboard"))
     make_spread(world, count=40, seed=99)
     summary_refresh()
     client.get(reverse("reports:dashboard"))
-    cache.clear()
+    caches["figures"].clear()
     with CaptureQueriesContext(connection) as more:
         client.get(reverse("reports:dashboard"))
     assert len(more) == len(few)

@@ -10,13 +10,14 @@ import time_machine
 from django.utils import timezone
 
 from meesaq.cases.deadlines import FIRST_ACTION_WITHIN
-from meesaq.cases.models import Case, Priority, Status
+from meesaq.cases.models import AffectedGroup, Case, Priority, Status
 from meesaq.cases.workflow import OPEN_STATUSES
 from meesaq.geo.models import AdminUnit
 from meesaq.reports.filters import ReportFilters
-from meesaq.reports.models import CaseCube, CaseFact
-from meesaq.reports.selectors import dashboard_for_user
-from meesaq.reports.summary import summary_refresh, summary_refreshed_at
+from meesaq.reports.models import CaseCube, CaseFact, CubeMargin
+from meesaq.reports.scan import cube_scan, margin_scan
+from meesaq.reports.selectors import Sources, dashboard_for_user
+from meesaq.reports.summary import _facts_for, summary_refresh, summary_refreshed_at
 from tests.cases.factories import make_case
 from tests.personas import World
 from tests.reports.factories import make_spread
@@ -155,18 +156,78 @@ def test_an_incremental_refresh_gives_the_same_cube_as_a_full_rebuild(world: Wor
             case.resolved_at = case.closed_at = timezone.now()
             case.save()
         summary_refresh()
-        incremental = sorted(
-            CaseCube.objects.values_list(
-                "day", "district_id", "status", "received", "resolved", "open"
-            )
-        )
+        incremental = _cube_and_margins()
         summary_refresh(full=True)
-        full = sorted(
-            CaseCube.objects.values_list(
-                "day", "district_id", "status", "received", "resolved", "open"
-            )
-        )
+        full = _cube_and_margins()
     assert incremental == full
+    assert incremental[1], "the margins are built"
+
+
+def _cube_and_margins() -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
+    measures = ("received", "resolved", "open", "first_action_late", "satisfied")
+    cube = CaseCube.objects.values_list("day", "district_id", "category_id", "channel", *measures)
+    margins = CubeMargin.objects.values_list(
+        "rollup", "day", "district_id", "category_id", "channel", "group_key", *measures
+    )
+    return sorted(cube), sorted(margins, key=repr)
+
+
+def test_the_set_based_full_rebuild_writes_the_same_facts_as_python(world: World) -> None:
+    spread = make_spread(world, count=30)
+    spread.cases[0].groups.set(AffectedGroup.objects.order_by("-code")[:3])
+    now = timezone.now()
+    summary_refresh(full=True, now=now)
+    fields = [field.attname for field in CaseFact._meta.concrete_fields]
+
+    def rows(facts: list[CaseFact]) -> list[tuple[object, ...]]:
+        return sorted(
+            tuple(
+                round(value, 6) if isinstance(value, float) else value
+                for value in (getattr(fact, name) for name in fields)
+            )
+            for fact in facts
+        )
+
+    stored = rows(list(CaseFact.objects.all()))
+    expected = rows(_facts_for(list(Case.objects.values_list("pk", flat=True)), now))
+    assert stored == expected
+
+
+def _by_code(by: dict[str, dict[object, int]]) -> dict[str, dict[object, int]]:
+    groups: Counter[object] = Counter()
+    for key, total in by["group_key"].items():
+        for code in filter(None, str(key).split(",")):
+            groups[code] += total
+    return {**by, "group_key": dict(groups)}
+
+
+def _nonzero(days: dict[date, dict[str, int]]) -> dict[date, dict[str, int]]:
+    kept = {
+        day: {name: value for name, value in sums.items() if value} for day, sums in days.items()
+    }
+    return {day: sums for day, sums in kept.items() if sums}
+
+
+@pytest.mark.parametrize(
+    ("start_days_ago", "end_days_ago"),
+    [(400, 0), (95, 3), (20, 10), (0, 0), (370, 200)],
+)
+def test_the_margins_give_the_same_figures_as_the_cube(
+    world: World, start_days_ago: int, end_days_ago: int
+) -> None:
+    make_spread(world)
+    summary_refresh()
+    today = timezone.localdate()
+    start, end = today - timedelta(days=start_days_ago), today - timedelta(days=end_days_ago)
+    for start_day in (start, start.replace(day=1)):
+        for user in (world.provincial_officer, world.supervisor):
+            sources = Sources.for_user(user)
+            cube = sources.cube
+            expected = cube_scan(cube.filter(day__lte=end), start=start_day)
+            found = margin_scan(sources.margins, cube, start=start_day, end=end)
+            assert found.totals == expected.totals
+            assert _by_code(found.by) == _by_code(expected.by)
+            assert _nonzero(found.by_day) == _nonzero(expected.by_day)
 
 
 def test_it_remembers_when_the_figures_were_computed(world: World) -> None:
@@ -181,3 +242,38 @@ def test_the_facts_hold_no_identity(world: World) -> None:
     summary_refresh()
     columns = {field.name for field in CaseFact._meta.get_fields()}
     assert columns.isdisjoint({"narrative", "place", "title", "full_name", "cnic", "phone"})
+
+
+def test_a_waiting_case_turns_late_by_the_clock_alone(world: World) -> None:
+    case = make_case(organisation=world.lahore_centre, priority=Priority.URGENT)
+    quiet = make_case(organisation=world.lahore_centre, priority=Priority.NORMAL)
+    summary_refresh()
+    assert CaseFact.objects.get(case=case).first_action_on_time is None
+    with time_machine.travel(timezone.now() + timedelta(hours=25)):
+        report = summary_refresh()
+        # Only the case whose deadline passed in this window is read again.
+        assert report.cases == 1
+        assert CaseFact.objects.get(case=case).first_action_on_time is False
+        assert CaseFact.objects.get(case=quiet).first_action_on_time is None
+    with time_machine.travel(timezone.now() + timedelta(days=8)):
+        assert summary_refresh().cases == 1
+        assert CaseFact.objects.get(case=quiet).first_action_on_time is False
+        board = dashboard_for_user(user=world.provincial_officer, filters=_all_time())
+        first_action = board.compliance[0]
+        assert (first_action.numerator, first_action.denominator) == (0, 2)
+
+
+def test_indicators_from_the_margins_equal_those_from_the_cube(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from meesaq.reports import indicators
+
+    make_spread(world)
+    summary_refresh()
+    sources = Sources.for_user(world.provincial_officer)
+    filters = _all_time()
+    from_margins = [item.compute(sources, filters) for item in indicators.INDICATORS]
+    monkeypatch.setattr(indicators, "uses_margins", lambda filters: False)
+    from_cube = [item.compute(sources, filters) for item in indicators.INDICATORS]
+    assert from_margins == from_cube
+    assert any(value.denominator for value in from_cube)

@@ -86,6 +86,7 @@ def register() -> None:
     from meesaq.reports.models import (
         CaseCube,
         CaseFact,
+        CubeMargin,
         PeriodicReport,
         ReferralFact,
         SavedReport,
@@ -93,6 +94,7 @@ def register() -> None:
 
     register_scope(CaseFact, _figures_scope)
     register_scope(CaseCube, _figures_scope)
+    register_scope(CubeMargin, _figures_scope)
     register_scope(ReferralFact, _referral_figures_scope)
     register_scope(SavedReport, _saved_reports_scope)
     register_scope(PeriodicReport, _periodic_scope)

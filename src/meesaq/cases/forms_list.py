@@ -11,6 +11,7 @@ from meesaq.accounts.models import User
 from meesaq.cases.models import Channel, Moderation, Priority, Status
 from meesaq.cases.selectors.cases import CaseFilters, case_officer_choices
 from meesaq.cases.selectors.intake import intake_categories, intake_groups
+from meesaq.cases.timeliness import SATISFACTION_CHOICES, TIMELINESS_CHOICES
 from meesaq.core.fields import LocalDateField
 from meesaq.geo.models import Level
 from meesaq.geo.selectors import unit_choices, unit_get
@@ -60,6 +61,19 @@ class CaseListForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     sort = forms.ChoiceField(label=_("Order"), required=False, choices=SORT_CHOICES)
+    # The dashboards' drill-downs: service level, satisfaction, and referrals between two
+    # organisations ("12-34", with the period the referrals were sent in).
+    timeliness = forms.ChoiceField(
+        label=_("Service level"), required=False, choices=[ANY, *TIMELINESS_CHOICES]
+    )
+    satisfaction = forms.ChoiceField(
+        label=_("Complainant satisfaction"), required=False, choices=[ANY, *SATISFACTION_CHOICES]
+    )
+    referral = forms.RegexField(
+        regex=r"^\d{1,10}-\d{1,10}$", required=False, widget=forms.HiddenInput
+    )
+    referred_from = LocalDateField(required=False, widget=forms.HiddenInput)
+    referred_to = LocalDateField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -73,7 +87,9 @@ class CaseListForm(forms.Form):
         ]
         cast(forms.ChoiceField, self.fields["place"]).choices = [
             ANY,
-            *unit_choices(levels=(Level.PROVINCE, Level.DIVISION, Level.DISTRICT), tree=True),
+            *unit_choices(
+                levels=(Level.PROVINCE, Level.DIVISION, Level.DISTRICT, Level.TEHSIL), tree=True
+            ),
         ]
         cast(forms.ChoiceField, self.fields["assigned"]).choices = [
             ANY,
@@ -104,4 +120,9 @@ class CaseListForm(forms.Form):
             received_to=received_to,
             sort=data.get("sort") or "newest",
             query=data.get("q") or "",
+            timeliness=data.get("timeliness") or "",
+            satisfaction=data.get("satisfaction") or "",
+            referral=data.get("referral") or "",
+            referred_from=data.get("referred_from"),
+            referred_to=data.get("referred_to"),
         )

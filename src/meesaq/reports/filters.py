@@ -21,7 +21,7 @@ from meesaq.access import policy
 from meesaq.access.reports import FIGURE_ROLES
 from meesaq.accounts.models import User
 from meesaq.cases.models import AffectedGroup, Category, Channel
-from meesaq.geo.models import AdminUnit, Level
+from meesaq.geo.models import AdminUnit
 from meesaq.geo.selectors import unit_label
 
 ANY = ("", _("Any"))
@@ -59,12 +59,7 @@ class ReportFilters:
 
     def case_list_url(self, **extra: str) -> str:
         """Return the case list's address showing the cases behind a figure."""
-        query = self.query(**extra)
-        place = self.place
-        if place is not None and place.level == Level.TEHSIL and place.parent_id:
-            # The case list filters by district and above: a tehsil drills down to its district.
-            query["place"] = str(place.parent_id)
-        return reverse("cases:list") + "?" + urlencode(query)
+        return reverse("cases:list") + "?" + urlencode(self.query(**extra))
 
     def url(self, name: str, **extra: str) -> str:
         """Return a reports address with these filters (and some changed)."""

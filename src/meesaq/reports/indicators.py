@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from meesaq.accounts.models import User
 from meesaq.reports.filters import ReportFilters
 from meesaq.reports.medians import median_of
-from meesaq.reports.models import CaseFact
+from meesaq.reports.models import CaseCube, CaseFact, CubeMargin, Rollup
 from meesaq.reports.selectors import (
     FIGURES_CACHE_SECONDS,
     Sources,
@@ -24,6 +24,7 @@ from meesaq.reports.selectors import (
     figures_cache_key,
     narrow,
     referral_rows,
+    uses_margins,
 )
 
 
@@ -53,6 +54,16 @@ class Indicator:
     measure: str = ""
 
 
+def _sums(
+    sources: Sources, filters: ReportFilters, *, period: bool = True
+) -> QuerySet[CaseCube] | QuerySet[CubeMargin]:
+    """Return the rows whose measures an indicator sums: the daily totals when they answer."""
+    if uses_margins(filters):
+        totals = narrow(sources.margins, filters, period=period, day_field="day")
+        return totals.filter(rollup=Rollup.TOTAL)
+    return cube_for(sources, filters, period=period)
+
+
 def _share(numerator: int, denominator: int) -> Value:
     value = round(100 * numerator / denominator, 1) if denominator else None
     return Value(value, numerator, denominator)
@@ -60,7 +71,7 @@ def _share(numerator: int, denominator: int) -> Value:
 
 def _cube_share(on: str, late: str) -> Callable[[Sources, ReportFilters], Value]:
     def compute(user: Sources, filters: ReportFilters) -> Value:
-        sums = cube_for(user, filters).aggregate(on=Sum(on), late=Sum(late))
+        sums = _sums(user, filters).aggregate(on=Sum(on), late=Sum(late))
         on_time = sums["on"] or 0
         return _share(on_time, on_time + (sums["late"] or 0))
 
@@ -88,7 +99,7 @@ def _referrals_on_time(user: Sources, filters: ReportFilters) -> Value:
 
 
 def _satisfied(user: Sources, filters: ReportFilters) -> Value:
-    sums = cube_for(user, filters).aggregate(
+    sums = _sums(user, filters).aggregate(
         yes=Sum("satisfied"), partly=Sum("partly_satisfied"), no=Sum("not_satisfied")
     )
     yes = sums["yes"] or 0
@@ -96,7 +107,7 @@ def _satisfied(user: Sources, filters: ReportFilters) -> Value:
 
 
 def _long_open(user: Sources, filters: ReportFilters) -> Value:
-    rows = cube_for(user, filters, period=False).filter(day__lte=filters.date_to)
+    rows = _sums(user, filters, period=False).filter(day__lte=filters.date_to)
     cutoff = timezone.localdate() - timedelta(days=90)
     sums = rows.aggregate(old=Sum("open", filter=Q(day__lt=cutoff)), all=Sum("open"))
     return _share(sums["old"] or 0, sums["all"] or 0)
@@ -210,10 +221,10 @@ def indicator_get(code: str) -> Indicator | None:
 def indicator_values(*, user: User, filters: ReportFilters) -> list[tuple[Indicator, Value]]:
     """Return every indicator with its current value for what the user may see."""
     key = figures_cache_key("indicators", user, filters)
-    cached: list[Value] | None = cache.get(key) if key else None
+    cached: list[Value] | None = caches["figures"].get(key) if key else None
     if cached is None:
         sources = Sources.for_user(user)
         cached = [item.compute(sources, filters) for item in INDICATORS]
         if key:
-            cache.set(key, cached, FIGURES_CACHE_SECONDS)
+            caches["figures"].set(key, cached, FIGURES_CACHE_SECONDS)
     return list(zip(INDICATORS, cached, strict=True))

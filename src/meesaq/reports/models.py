@@ -12,23 +12,49 @@ from django.utils.translation import gettext_lazy as _
 
 
 class CaseFact(models.Model):
-    """One de-identified row per case: its dimensions and measured times, as of the refresh."""
+    """One de-identified row per case: its dimensions and measured times, as of the refresh.
+
+    The summary tables are derived data rebuilt from the cases: their foreign keys carry no
+    database constraint (checking a million of each at commit doubled the full rebuild); Django
+    still deletes their rows with the rows they point to.
+    """
 
     case = models.OneToOneField(
-        "cases.Case", on_delete=models.CASCADE, primary_key=True, related_name="+"
+        "cases.Case",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="+",
+        db_constraint=False,
     )
     organisation = models.ForeignKey(
-        "orgs.Organisation", on_delete=models.CASCADE, related_name="+", db_index=False
+        "orgs.Organisation",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     district = models.ForeignKey(
-        "geo.AdminUnit", on_delete=models.CASCADE, related_name="+", db_index=False
+        "geo.AdminUnit",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     tehsil = models.ForeignKey(
-        "geo.AdminUnit", null=True, on_delete=models.CASCADE, related_name="+", db_index=False
+        "geo.AdminUnit",
+        null=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     jurisdiction_path = models.CharField(max_length=100)
     category = models.ForeignKey(
-        "cases.Category", on_delete=models.CASCADE, related_name="+", db_index=False
+        "cases.Category",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     # The affected groups' codes as ",a,b," (sorted): exact counts without a many-to-many join.
     group_key = models.CharField(max_length=300, blank=True)
@@ -36,7 +62,12 @@ class CaseFact(models.Model):
     status = models.CharField(max_length=20)
     priority = models.CharField(max_length=10)
     outcome = models.ForeignKey(
-        "cases.Outcome", null=True, on_delete=models.CASCADE, related_name="+", db_index=False
+        "cases.Outcome",
+        null=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     received_on = models.DateField()
     resolved_on = models.DateField(null=True)
@@ -63,31 +94,47 @@ class CaseFact(models.Model):
 
 
 class CaseCube(models.Model):
-    """The daily cube the dashboards read: facts summed by day and every filterable dimension.
+    """The daily cube: facts summed by day and every dimension a dashboard filters by.
 
     A case adds to ``received`` (and its cohort measures) on the day it was received, and to
     ``resolved`` on the day it was resolved, each time with its own dimensions, so scoping by
-    organisation and jurisdiction is a filter on this table as on cases.
+    organisation and jurisdiction is a filter on this table as on cases. Status and priority are
+    not in its grain: no figure filters by them (the builder reads the facts for those).
     """
 
     day = models.DateField()
     organisation = models.ForeignKey(
-        "orgs.Organisation", on_delete=models.CASCADE, related_name="+", db_index=False
+        "orgs.Organisation",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     district = models.ForeignKey(
-        "geo.AdminUnit", on_delete=models.CASCADE, related_name="+", db_index=False
+        "geo.AdminUnit",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     tehsil = models.ForeignKey(
-        "geo.AdminUnit", null=True, on_delete=models.CASCADE, related_name="+", db_index=False
+        "geo.AdminUnit",
+        null=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     jurisdiction_path = models.CharField(max_length=100)
     category = models.ForeignKey(
-        "cases.Category", on_delete=models.CASCADE, related_name="+", db_index=False
+        "cases.Category",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     group_key = models.CharField(max_length=300, blank=True)
     channel = models.CharField(max_length=20)
-    status = models.CharField(max_length=20)
-    priority = models.CharField(max_length=10)
     received = models.PositiveIntegerField(default=0)
     resolved = models.PositiveIntegerField(default=0)
     open = models.PositiveIntegerField(default=0)
@@ -104,10 +151,110 @@ class CaseCube(models.Model):
             models.Index(fields=["jurisdiction_path", "day"], name="cube_place_day"),
             models.Index(fields=["organisation", "day"], name="cube_org_day"),
             models.Index(fields=["day"], name="cube_day"),
+            # A dashboard narrowed by category and/or channel reads only those rows.
+            models.Index(fields=["category", "channel", "day"], name="cube_category_channel_day"),
+            models.Index(fields=["channel", "day"], name="cube_channel_day"),
         ]
 
     def __str__(self) -> str:
         return f"cube {self.day} {self.district_id}"
+
+
+class Rollup(models.TextChoices):
+    """Which dimensions a row of the rolled-up cube keeps (besides organisation and place)."""
+
+    # Daily, by organisation and place only: totals, the time series, open cases by age.
+    TOTAL = "total", "total"
+    # Monthly, one row per value: received cases by category, channel or single affected group.
+    CATEGORY = "category", "category"
+    CHANNEL = "channel", "channel"
+    GROUP = "group", "group"
+    TEHSIL = "tehsil", "tehsil"
+
+
+class CubeMargin(models.Model):
+    """The cube summed over the dimensions a dashboard does not filter by.
+
+    A dashboard narrowed only by period and place reads these few rows instead of the cube:
+    the daily totals per organisation and place, and per month the received cases by each
+    breakdown alone (category, channel, tehsil; a ``group`` row holds one group's code as
+    ``,code,``, so a case with two groups counts in two rows, exactly as the breakdown by group
+    counts it). The days of a partially covered month still come from the cube. Built from the
+    cube by the refresh.
+    """
+
+    rollup = models.CharField(max_length=10, choices=Rollup.choices)
+    # The day (``total`` rows) or the first day of the month (the breakdowns).
+    day = models.DateField()
+    organisation = models.ForeignKey(
+        "orgs.Organisation",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+    )
+    district = models.ForeignKey(
+        "geo.AdminUnit",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+    )
+    # Only on ``tehsil`` rows (the tehsils of a district's dashboard).
+    tehsil = models.ForeignKey(
+        "geo.AdminUnit",
+        null=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+    )
+    jurisdiction_path = models.CharField(max_length=100)
+    category = models.ForeignKey(
+        "cases.Category",
+        null=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+    )
+    group_key = models.CharField(max_length=300, blank=True)
+    channel = models.CharField(max_length=20, blank=True)
+    received = models.PositiveIntegerField(default=0)
+    resolved = models.PositiveIntegerField(default=0)
+    open = models.PositiveIntegerField(default=0)
+    first_action_on_time = models.PositiveIntegerField(default=0)
+    first_action_late = models.PositiveIntegerField(default=0)
+    resolution_on_time = models.PositiveIntegerField(default=0)
+    resolution_late = models.PositiveIntegerField(default=0)
+    satisfied = models.PositiveIntegerField(default=0)
+    partly_satisfied = models.PositiveIntegerField(default=0)
+    not_satisfied = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["rollup", "day"], name="margin_rollup_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"margin {self.rollup} {self.day} {self.district_id}"
+
+
+class FigureCache(models.Model):
+    """The table of the ``figures`` cache (Django's database cache): computed dashboards.
+
+    Shared by the web processes and the job worker, which fills it after every refresh.
+    """
+
+    cache_key = models.CharField(max_length=255, primary_key=True)
+    value = models.TextField()
+    expires = models.DateTimeField(db_index=True)
+
+    class Meta:
+        db_table = "reports_figurecache"
+
+    def __str__(self) -> str:
+        return self.cache_key
 
 
 class ReferralFact(models.Model):

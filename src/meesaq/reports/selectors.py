@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -18,11 +18,17 @@ from django.utils.translation import gettext_lazy as _
 from meesaq.access import policy
 from meesaq.accounts.models import User
 from meesaq.cases.models import AffectedGroup, Category, Channel, FeedbackAnswer
+from meesaq.cases.timeliness import (
+    FIRST_ACTION_LATE,
+    FIRST_ACTION_ON_TIME,
+    RESOLVED_LATE,
+    RESOLVED_ON_TIME,
+)
 from meesaq.geo.models import AdminUnit, Level
 from meesaq.orgs.models import Organisation
 from meesaq.reports.filters import ReportFilters
-from meesaq.reports.models import CaseCube, CaseFact, ReferralFact
-from meesaq.reports.scan import Scan, cube_scan
+from meesaq.reports.models import CaseCube, CaseFact, CubeMargin, ReferralFact
+from meesaq.reports.scan import Scan, cube_scan, margin_scan
 
 AGE_BANDS: tuple[tuple[int, int | None, Promise], ...] = (
     (0, 7, _("Up to a week")),
@@ -45,6 +51,8 @@ class Bar:
     value: int
     url: str = ""
     second: int = 0
+    # The dashboard narrowed to this value (the tehsils of a district), for every role.
+    view_url: str = ""
 
 
 @dataclass(frozen=True)
@@ -54,6 +62,14 @@ class Rate:
     label: str
     numerator: int
     denominator: int
+    # The case list of the numerator's cases, and of the late ones ("" when there is none).
+    url: str = ""
+    late_url: str = ""
+
+    @property
+    def late(self) -> int:
+        """Return how many were measured and not on time."""
+        return self.denominator - self.numerator
 
     @property
     def percent(self) -> float | None:
@@ -76,6 +92,8 @@ class Dashboard:
     by_group: list[Bar] = field(default_factory=list)
     by_channel: list[Bar] = field(default_factory=list)
     by_district: list[Bar] = field(default_factory=list)
+    # The tehsils of a district's (or a tehsil's) dashboard; empty above district level.
+    by_tehsil: list[Bar] = field(default_factory=list)
     compliance: list[Rate] = field(default_factory=list)
     referral_flows: list[Bar] = field(default_factory=list)
     satisfaction: list[Bar] = field(default_factory=list)
@@ -89,6 +107,7 @@ class Sources:
     cube: QuerySet[CaseCube]
     referrals: QuerySet[ReferralFact]
     facts: QuerySet[CaseFact]
+    margins: QuerySet[CubeMargin]
 
     @classmethod
     def for_user(cls, user: User) -> Sources:
@@ -97,6 +116,7 @@ class Sources:
             cube=policy.scoped(user, CaseCube),
             referrals=policy.scoped(user, ReferralFact),
             facts=policy.scoped(user, CaseFact),
+            margins=policy.scoped(user, CubeMargin),
         )
 
     @classmethod
@@ -107,6 +127,7 @@ class Sources:
             cube=CaseCube.objects.filter(within),
             referrals=ReferralFact.objects.filter(within),
             facts=CaseFact.objects.filter(within),
+            margins=CubeMargin.objects.filter(within),
         )
 
 
@@ -251,6 +272,29 @@ def _by_district(scan: Scan, filters: ReportFilters) -> list[Bar]:
     )
 
 
+def _by_tehsil(scan: Scan, filters: ReportFilters) -> list[Bar]:
+    place = filters.place
+    if place is None or place.level < Level.DISTRICT:
+        return []
+    district = place if place.level == Level.DISTRICT else place.parent
+    counts = scan.by.get("tehsil_id", {})
+    tehsils = AdminUnit.objects.filter(level=Level.TEHSIL, parent=district).only(
+        "pcode", "name_en", "name_ur", "level", "parent_id", "path"
+    )
+    return _sorted(
+        [
+            Bar(
+                unit.pcode,
+                unit.name,
+                counts.get(unit.pcode, 0),
+                filters.with_(place=unit).case_list_url(),
+                view_url=filters.with_(place=unit).url("reports:dashboard"),
+            )
+            for unit in tehsils
+        ]
+    )
+
+
 def _compliance(scan: Scan, user: Sources, filters: ReportFilters) -> list[Rate]:
     sums = scan.totals
     referrals = referral_rows(user, filters).aggregate(
@@ -259,8 +303,20 @@ def _compliance(scan: Scan, user: Sources, filters: ReportFilters) -> list[Rate]
     )
     fa_on, res_on = sums.get("first_action_on_time", 0), sums.get("resolution_on_time", 0)
     return [
-        Rate(str(_("First action on time")), fa_on, fa_on + sums.get("first_action_late", 0)),
-        Rate(str(_("Resolved on time")), res_on, res_on + sums.get("resolution_late", 0)),
+        Rate(
+            str(_("First action on time")),
+            fa_on,
+            fa_on + sums.get("first_action_late", 0),
+            url=filters.case_list_url(timeliness=FIRST_ACTION_ON_TIME),
+            late_url=filters.case_list_url(timeliness=FIRST_ACTION_LATE),
+        ),
+        Rate(
+            str(_("Resolved on time")),
+            res_on,
+            res_on + sums.get("resolution_late", 0),
+            url=filters.case_list_url(timeliness=RESOLVED_ON_TIME),
+            late_url=filters.case_list_url(timeliness=RESOLVED_LATE),
+        ),
         Rate(
             str(_("Referrals acknowledged on time")),
             referrals["on"] or 0,
@@ -292,29 +348,43 @@ def _referral_flows(user: Sources, filters: ReportFilters) -> list[Bar]:
                 f"{names.get(row['to_organisation'], '?')}",
                 row["total"],
                 second=row["on_time"],
+                # The cases with such a referral sent in the period (whenever received).
+                url=filters.case_list_url(
+                    received_from="",
+                    received_to="",
+                    referral=f"{row['from_organisation']}-{row['to_organisation']}",
+                    referred_from=filters.date_from.isoformat(),
+                    referred_to=filters.date_to.isoformat(),
+                ),
             )
             for row in rows
         ]
     )
 
 
-def _satisfaction(scan: Scan) -> list[Bar]:
+def _satisfaction(scan: Scan, filters: ReportFilters) -> list[Bar]:
     sums = scan.totals
+    measures = (
+        (FeedbackAnswer.SATISFIED, "satisfied"),
+        (FeedbackAnswer.PARTLY, "partly_satisfied"),
+        (FeedbackAnswer.NOT_SATISFIED, "not_satisfied"),
+    )
     return [
         Bar(
-            FeedbackAnswer.SATISFIED,
-            str(FeedbackAnswer.SATISFIED.label),
-            sums.get("satisfied", 0),
-        ),
-        Bar(
-            FeedbackAnswer.PARTLY, str(FeedbackAnswer.PARTLY.label), sums.get("partly_satisfied", 0)
-        ),
-        Bar(
-            FeedbackAnswer.NOT_SATISFIED,
-            str(FeedbackAnswer.NOT_SATISFIED.label),
-            sums.get("not_satisfied", 0),
-        ),
+            str(answer),
+            str(answer.label),
+            sums.get(measure, 0),
+            filters.case_list_url(satisfaction=str(answer)),
+        )
+        for answer, measure in measures
     ]
+
+
+def grant_signature(user: User) -> list[tuple[int, str, str]]:
+    """Return what decides the figures a user may count: their grants, in a stable order."""
+    return sorted(
+        (g.organisation_id, str(g.role), g.jurisdiction_path) for g in policy.grants_for(user)
+    )
 
 
 def figures_cache_key(kind: str, user: User, filters: ReportFilters) -> str | None:
@@ -328,9 +398,7 @@ def figures_cache_key(kind: str, user: User, filters: ReportFilters) -> str | No
     refreshed = summary_refreshed_at()
     if refreshed is None:
         return None
-    grants = sorted(
-        (g.organisation_id, str(g.role), g.jurisdiction_path) for g in policy.grants_for(user)
-    )
+    grants = grant_signature(user)
     text = repr(
         (kind, refreshed.isoformat(), grants, sorted(filters.query().items()), get_language())
     )
@@ -340,20 +408,35 @@ def figures_cache_key(kind: str, user: User, filters: ReportFilters) -> str | No
 def dashboard_for_user(*, user: User, filters: ReportFilters) -> Dashboard:
     """Compute the dashboard's figures for what the user may see, from the cube only."""
     key = figures_cache_key("dashboard", user, filters)
-    cached: Dashboard | None = cache.get(key) if key else None
+    cached: Dashboard | None = caches["figures"].get(key) if key else None
     if cached is not None:
         return cached
     board = dashboard_from(sources=Sources.for_user(user), filters=filters)
     board.map_province = province_of(user, filters)
     if key:
-        cache.set(key, board, FIGURES_CACHE_SECONDS)
+        caches["figures"].set(key, board, FIGURES_CACHE_SECONDS)
     return board
+
+
+def uses_margins(filters: ReportFilters) -> bool:
+    """Tell whether the margins answer these filters (period and a place above tehsil only)."""
+    place = filters.place
+    return not (filters.category or filters.group or filters.channel) and (
+        place is None or place.level != Level.TEHSIL
+    )
+
+
+def _scan(sources: Sources, filters: ReportFilters) -> Scan:
+    cube = cube_for(sources, filters, period=False)
+    if uses_margins(filters):
+        margins = narrow(sources.margins, filters, period=False, day_field="day")
+        return margin_scan(margins, cube, start=filters.date_from, end=filters.date_to)
+    return cube_scan(cube.filter(day__lte=filters.date_to), start=filters.date_from)
 
 
 def dashboard_from(*, sources: Sources, filters: ReportFilters) -> Dashboard:
     """Compute the dashboard's figures from these summary rows, in one read of the cube."""
-    rows = cube_for(sources, filters, period=False).filter(day__lte=filters.date_to)
-    scan = cube_scan(rows, start=filters.date_from)
+    scan = _scan(sources, filters)
     today = timezone.localdate()
     unit = "week" if (filters.date_to - filters.date_from).days <= WEEKLY_UP_TO_DAYS else "month"
     board = Dashboard(filters=filters, period_unit=unit)
@@ -385,7 +468,8 @@ def dashboard_from(*, sources: Sources, filters: ReportFilters) -> Dashboard:
     board.by_district = _by_district(scan, filters)
     board.compliance = _compliance(scan, sources, filters)
     board.referral_flows = _referral_flows(sources, filters)
-    board.satisfaction = _satisfaction(scan)
+    board.satisfaction = _satisfaction(scan, filters)
+    board.by_tehsil = _by_tehsil(scan, filters)
     return board
 
 
@@ -400,8 +484,10 @@ def without_links(board: Dashboard) -> Dashboard:
         "by_group",
         "by_channel",
         "by_district",
+        "by_tehsil",
         "referral_flows",
         "satisfaction",
     ):
         setattr(board, name, [replace(bar, url="") for bar in getattr(board, name)])
+    board.compliance = [replace(rate, url="", late_url="") for rate in board.compliance]
     return board

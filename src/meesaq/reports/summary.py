@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -25,7 +25,9 @@ from meesaq.cases.deadlines import AWAITING_FIRST_ACTION, FIRST_ACTION_WITHIN
 from meesaq.cases.models import Case, ComplainantFeedback, FeedbackAnswer, Priority
 from meesaq.cases.workflow import OPEN_STATUSES
 from meesaq.referrals.models import OPEN_REFERRAL_STATUSES, Referral
+from meesaq.reports import rollups, setbased
 from meesaq.reports.models import CaseCube, CaseFact, ReferralFact, SummaryState
+from meesaq.sla.models import CaseDeadlines
 
 BATCH = 2000
 SECONDS_PER_DAY = 86400.0
@@ -43,8 +45,6 @@ CUBE_DIMENSIONS = (
     "category_id",
     "group_key",
     "channel",
-    "status",
-    "priority",
 )
 CUBE_MEASURES = (
     "received",
@@ -235,19 +235,53 @@ def _chunks(ids: Iterable[int]) -> Iterator[list[int]]:
         yield batch
 
 
-def _changed_case_ids(since: datetime) -> set[int]:
-    changed = Q(updated_at__gte=since) | Q(first_action_at__gte=since)
-    changed |= Q(feedback_requests__answered_at__gte=since)
-    changed |= Q(deadlines__computed_at__gte=since)
-    changed |= Q(referrals__updated_at__gte=since)
-    ids = set(Case.objects.filter(changed).values_list("pk", flat=True).distinct())
-    # Waiting cases whose "on time" can turn into "late" by the clock alone.
-    ids |= set(
-        CaseFact.objects.filter(is_open=True)
-        .filter(Q(first_action_on_time__isnull=True) | Q(resolution_on_time__isnull=True))
-        .values_list("case_id", flat=True)
-    )
+def _turning_late_ids(since: datetime, now: datetime) -> set[int]:
+    """Return the cases whose "on time" answer turns into "late" by the clock since ``since``.
+
+    A waiting case is "not yet due" until its deadline passes; only those whose deadline falls
+    in this refresh's window change (the windows of successive refreshes meet end to end).
+    """
+    waiting_first = Q(status__in=AWAITING_FIRST_ACTION, first_action_at__isnull=True)
+    is_open = Q(status__in=OPEN_STATUSES)
+    queries = [
+        is_open & waiting_first & Q(deadlines__first_action_due__range=(since, now)),
+        is_open
+        & Q(resolved_at__isnull=True, closed_at__isnull=True)
+        & Q(deadlines__resolution_due__range=(since, now)),
+    ]
+    for priority, within in FIRST_ACTION_WITHIN.items():
+        # Without computed deadlines: the priority's default after receipt (case_received index).
+        queries.append(
+            is_open
+            & waiting_first
+            & Q(
+                deadlines__isnull=True,
+                priority=priority,
+                received_at__range=(since - within, now - within),
+            )
+        )
+    ids: set[int] = set()
+    for condition in queries:
+        ids |= set(Case.objects.filter(condition).values_list("pk", flat=True))
     return ids
+
+
+def _changed_case_ids(since: datetime, now: datetime) -> set[int]:
+    # One query per kind of change: each reads its own table (an OR across the joins would
+    # make one pass over every case and all its joined rows).
+    ids = set(
+        Case.objects.filter(Q(updated_at__gte=since) | Q(first_action_at__gte=since)).values_list(
+            "pk", flat=True
+        )
+    )
+    ids |= set(
+        ComplainantFeedback.objects.filter(answered_at__gte=since).values_list("case_id", flat=True)
+    )
+    ids |= set(
+        CaseDeadlines.objects.filter(computed_at__gte=since).values_list("case_id", flat=True)
+    )
+    ids |= set(Referral.objects.filter(updated_at__gte=since).values_list("case_id", flat=True))
+    return ids | _turning_late_ids(since, now)
 
 
 def _cube_rows(days: set[date] | None) -> list[CaseCube]:
@@ -302,6 +336,38 @@ def _fact_days(case_ids: list[int]) -> set[date]:
     return days
 
 
+def _rebuild_cube(days: set[date] | None) -> int:
+    """Rewrite the cube rows of these days (every day when None); return how many were written."""
+    if days is not None:
+        if not days:
+            return 0
+        CaseCube.objects.filter(day__in=days).delete()
+    if connection.vendor == "postgresql":
+        return setbased.insert_cube(days)
+    cube = _cube_rows(days)
+    CaseCube.objects.bulk_create(cube, batch_size=BATCH)
+    return len(cube)
+
+
+def _write_facts(case_ids: list[int], now: datetime, *, full: bool) -> set[date]:
+    """Rewrite the facts of these cases; return every day their old and new facts touch."""
+    days: set[date] = set()
+    if full and connection.vendor == "postgresql":
+        setbased.insert_facts(now)
+        return days
+    for batch in _chunks(case_ids):
+        if not full:
+            days |= _fact_days(batch)
+            CaseFact.objects.filter(case_id__in=batch).delete()
+        facts = _facts_for(batch, now)
+        CaseFact.objects.bulk_create(facts, batch_size=BATCH)
+        for fact in facts:
+            days.add(fact.received_on)
+            if fact.resolved_on is not None:
+                days.add(fact.resolved_on)
+    return days
+
+
 def summary_refresh(*, full: bool = False, now: datetime | None = None) -> RefreshReport:
     """Bring the summary tables up to date (everything when ``full`` or never built before)."""
     now = now or timezone.now()
@@ -318,7 +384,7 @@ def summary_refresh(*, full: bool = False, now: datetime | None = None) -> Refre
             referral_ids = sorted(Referral.objects.values_list("pk", flat=True))
         else:
             since = state.watermark or now
-            case_ids = sorted(_changed_case_ids(since))
+            case_ids = sorted(_changed_case_ids(since, now))
             referral_ids = sorted(
                 set(
                     Referral.objects.filter(
@@ -328,36 +394,27 @@ def summary_refresh(*, full: bool = False, now: datetime | None = None) -> Refre
                     ).values_list("pk", flat=True)
                 )
             )
-        days: set[date] = set()
-        for batch in _chunks(case_ids):
-            if not full:
-                days |= _fact_days(batch)
-                CaseFact.objects.filter(case_id__in=batch).delete()
-            facts = _facts_for(batch, now)
-            CaseFact.objects.bulk_create(facts, batch_size=BATCH)
-            for fact in facts:
-                days.add(fact.received_on)
-                if fact.resolved_on is not None:
-                    days.add(fact.resolved_on)
+        days = _write_facts(case_ids, now, full=full)
         for batch in _chunks(referral_ids):
             ReferralFact.objects.filter(referral_id__in=batch).delete()
             ReferralFact.objects.bulk_create(_referral_facts(batch, now), batch_size=BATCH)
-        if full:
-            cube = _cube_rows(None)
-        else:
-            cube = _cube_rows(days) if days else []
-            CaseCube.objects.filter(day__in=days).delete()
-        CaseCube.objects.bulk_create(cube, batch_size=BATCH)
+        cube_rows = _rebuild_cube(None if full else days)
+        rollups.rebuild(None if full else days)
         state.watermark = now
         state.refreshed_at = now
         if full:
             state.full_rebuild_at = now
+            if connection.vendor == "postgresql":
+                # Fresh statistics, or the planner guesses the new tables hold a few rows.
+                setbased.analyze()
         state.save()
+    if full and connection.vendor == "postgresql" and not connection.in_atomic_block:
+        setbased.vacuum()
     return RefreshReport(
         full=full,
         cases=len(case_ids),
         referrals=len(referral_ids),
-        cube_rows=len(cube),
+        cube_rows=cube_rows,
         refreshed_at=now,
     )
 

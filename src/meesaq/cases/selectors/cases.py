@@ -18,6 +18,7 @@ from meesaq.accounts.models import User
 from meesaq.cases.deadlines import overdue_q
 from meesaq.cases.models import Case, CasePerson, Person, PersonNameToken, Priority
 from meesaq.cases.references import REFERENCE
+from meesaq.cases.timeliness import referral_filter, satisfaction_filter, timeliness_filter
 from meesaq.core.errors import MeesaqError
 from meesaq.core.numerals import ascii_digits
 from meesaq.crypto.blind_index import (
@@ -63,6 +64,13 @@ class CaseFilters:
     received_to: date | None = None
     sort: str = "newest"
     query: str = ""
+    # The dashboards' drill-downs (see cases.timeliness): a service-level figure, a
+    # satisfaction answer, referrals from one organisation to another ("12-34") sent in a period.
+    timeliness: str = ""
+    satisfaction: str = ""
+    referral: str = ""
+    referred_from: date | None = None
+    referred_to: date | None = None
 
 
 @dataclass(frozen=True)
@@ -175,6 +183,23 @@ def _filter(queryset: QuerySet[Case], filters: CaseFilters, user: User) -> Query
     if filters.received_to is not None:
         queryset = queryset.filter(
             received_at__lt=_day_start(filters.received_to + timedelta(days=1))
+        )
+    return _drilldown_filter(queryset, filters)
+
+
+def _drilldown_filter(queryset: QuerySet[Case], filters: CaseFilters) -> QuerySet[Case]:
+    if filters.timeliness:
+        queryset = timeliness_filter(queryset, filters.timeliness, now=timezone.now())
+    if filters.satisfaction:
+        queryset = satisfaction_filter(queryset, filters.satisfaction)
+    if filters.referral:
+        queryset = referral_filter(
+            queryset,
+            filters.referral,
+            sent_from=_day_start(filters.referred_from) if filters.referred_from else None,
+            sent_before=(
+                _day_start(filters.referred_to + timedelta(days=1)) if filters.referred_to else None
+            ),
         )
     return queryset
 

@@ -14,6 +14,7 @@ from meesaq.audit.services import audit_record
 from meesaq.cases.forms_list import CaseListForm
 from meesaq.cases.search_terms import search_address_parameters, search_form_data
 from meesaq.cases.selectors.cases import IDENTITY_SEARCH_KINDS, case_list_for_user
+from meesaq.cases.timeliness import referral_names
 
 
 @page("cases.list")
@@ -56,5 +57,6 @@ def case_list(request: HttpRequest) -> HttpResponse:
             "searching": bool(filters.query.strip()),
             "filtering": any(data.get(name) for name in form.fields if name not in {"q", "sort"}),
             "may_create": policy.may(user, "cases.create"),
+            "referral_pair": referral_names(filters.referral),
         },
     )
