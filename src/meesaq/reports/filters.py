@@ -21,6 +21,7 @@ from meesaq.access import policy
 from meesaq.access.reports import FIGURE_ROLES
 from meesaq.accounts.models import User
 from meesaq.cases.models import AffectedGroup, Category, Channel
+from meesaq.core.fields import LocalDateField
 from meesaq.geo.models import AdminUnit
 from meesaq.geo.selectors import unit_label
 
@@ -91,12 +92,12 @@ def places_for(user: User) -> list[AdminUnit]:
 class ReportFilterForm(forms.Form):
     """The dashboard's filters (a GET form: every field optional)."""
 
-    received_from = forms.DateField(
+    received_from = LocalDateField(
         label=_("From"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
-    received_to = forms.DateField(
+    received_to = LocalDateField(
         label=_("Until"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

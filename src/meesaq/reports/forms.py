@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from meesaq.accounts.models import User
+from meesaq.core.fields import LocalDateField
 from meesaq.reports.builder import DIMENSIONS, MEASURES
 from meesaq.reports.filters import ReportFilterForm
 from meesaq.reports.periodic import report_places
@@ -53,7 +54,7 @@ class PeriodicRequestForm(forms.Form):
     """Which monthly report to generate now."""
 
     place = forms.ChoiceField(label=_("Province or district"))
-    month = forms.DateField(
+    month = LocalDateField(
         label=_("Month"),
         widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
         input_formats=["%Y-%m", "%Y-%m-%d"],
