@@ -186,7 +186,7 @@ def _referrals_to_accept(district: str, count: int) -> list[int]:
     return made
 
 
-def build_scenarios(district: str, total: int, only: str = "") -> list[Scenario]:
+def build_scenarios(district: str, total: int, only: list[str]) -> list[Scenario]:
     """Return the scenarios for the busiest district, each with enough distinct requests."""
     supervisor = username("supervisor", district)
     references = _sample_references(district, 200)
@@ -212,7 +212,8 @@ def build_scenarios(district: str, total: int, only: str = "") -> list[Scenario]
     from meesaq.cases.models import Category
 
     intake["category"] = str(Category.objects.order_by("order").values_list("pk", flat=True)[0])
-    accept = _referrals_to_accept(district, total) if only in "referral accept" else []
+    wanted = not only or any(part in "referral accept" for part in only)
+    accept = _referrals_to_accept(district, total) if wanted else []
 
     def gets(paths: list[str]) -> list[dict[str, Any]]:
         return [{"method": "GET", "path": path} for path in paths]
@@ -505,7 +506,14 @@ def main() -> None:  # noqa: PLR0915  # one run's steps, in order
     parser.add_argument("--workers", type=int, default=3, help="gunicorn workers")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--out", type=Path, default=ROOT / "var" / "bench")
-    parser.add_argument("--only", default="", help="run only scenarios whose name contains this")
+    parser.add_argument(
+        "--only",
+        default="",
+        help="only scenarios whose name contains one of these (comma-separated)",
+    )
+    parser.add_argument(
+        "--skip", default="", help="leave out scenarios whose name contains one of these"
+    )
     args = parser.parse_args()
     demo_refuse_in_production()
     if connection.vendor != "postgresql":
@@ -516,8 +524,13 @@ def main() -> None:  # noqa: PLR0915  # one run's steps, in order
     call_command("collectstatic", interactive=False, verbosity=0)
     cases = synthetic_case_count()
     district = _busiest_district()
+    only = [part for part in args.only.split(",") if part]
+    skip = [part for part in args.skip.split(",") if part]
     scenarios = [
-        s for s in build_scenarios(district, args.requests, args.only) if args.only in s.name
+        s
+        for s in build_scenarios(district, args.requests, only)
+        if (not only or any(part in s.name for part in only))
+        and not any(part in s.name for part in skip)
     ]
     print(f"prepared {len(scenarios)} scenarios in {time.perf_counter() - began:.0f} s", flush=True)
     args.out.mkdir(parents=True, exist_ok=True)
@@ -532,6 +545,7 @@ def main() -> None:  # noqa: PLR0915  # one run's steps, in order
         "The load generator, the server, its workers and PostgreSQL share the machine's 2 cores "
         "with other engineers' work: numbers are noisy and pessimistic.",
     ]
+    stamp = datetime.now(tz=UTC).strftime("%Y%m%dT%H%M")
     # A stopped run (Ctrl-C, kill) still stops the server it started.
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(1))
     server = Server(port=args.port, workers=args.workers, log=args.out / "server.log")
@@ -564,12 +578,13 @@ def main() -> None:  # noqa: PLR0915  # one run's steps, in order
                         result.raw_sql_p95_ms = percentile(raw, 0.95)
                         result.app_to_raw_p95 = result.p95_ms / result.raw_sql_p95_ms
                 results.append(result)
+                write_results(results, args=args, cases=cases, notes=notes, stamp=stamp)
                 print(
                     f"{scenario.name}: p95 {result.p95_ms:.0f} ms, {result.requests_per_s:.0f} "
                     f"req/s, {result.errors} errors",
                     flush=True,
                 )
-        if not args.only:
+        if not only or any(part in "page weight" for part in only):
             weight = subprocess.run(  # noqa: S603  # a fixed argument list, no shell
                 [sys.executable, str(ROOT / "bench" / "page_weight.py"), "--base", server.base],
                 check=False,
@@ -580,6 +595,19 @@ def main() -> None:  # noqa: PLR0915  # one run's steps, in order
             notes += [f"  {line}" for line in weight.stdout.splitlines() if line.strip()]
     finally:
         server.stop()
+    write_results(results, args=args, cases=cases, notes=notes, stamp=stamp, show=True)
+
+
+def write_results(
+    results: list[Result],
+    *,
+    args: argparse.Namespace,
+    cases: int,
+    notes: list[str],
+    stamp: str,
+    show: bool = False,
+) -> None:
+    """Write the JSON and markdown of the results so far (after every scenario)."""
     with connection.cursor() as cursor:
         cursor.execute("SHOW server_version")
         version = cursor.fetchone()[0]
@@ -594,14 +622,14 @@ def main() -> None:  # noqa: PLR0915  # one run's steps, in order
         "when": datetime.now(tz=UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "notes": notes,
     }
-    stamp = datetime.now(tz=UTC).strftime("%Y%m%dT%H%M")
     (args.out / f"scenarios-{stamp}.json").write_text(
         json.dumps({"meta": meta, "results": [asdict(r) for r in results]}, indent=2),
         encoding="utf-8",
     )
     table = markdown(results, meta)
     (args.out / f"scenarios-{stamp}.md").write_text(table, encoding="utf-8")
-    print("\n" + table)
+    if show:
+        print("\n" + table)
 
 
 if __name__ == "__main__":
