@@ -64,8 +64,15 @@ class PlannedUser(FastHttpUser):
             headers={"Referer": self.host + "/en/account/sign-in/"},
             name="sign-in",
         )
-        # Django gives a new CSRF token at sign-in; the next page carries it.
-        self.token = self._csrf(self.client.get("/en/cases/new/", name="sign-in").text or "")
+        # Django gives a new CSRF secret at sign-in; the cookie carries it, and Django accepts
+        # the secret itself as the form's token.
+        self.token = self._cookie("csrftoken") or self.token
+
+    def _cookie(self, name: str) -> str:
+        for cookie in self.client.cookiejar:
+            if cookie.name == name:
+                return str(cookie.value)
+        return ""
 
     def _csrf(self, html: str) -> str:
         found = CSRF.search(html)
