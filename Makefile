@@ -55,18 +55,19 @@ $(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
 
 # The benchmark suite on PostgreSQL (docs/performance.md): a synthetic province, then every
 # scenario against `meesaq serve` with locust. The database is the benchmark's own.
-BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/meesaq_bench
+BENCH_DATABASE ?= meesaq_bench
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/$(BENCH_DATABASE)
 BENCH_RUN = DATABASE_URL=$(BENCH_DATABASE_URL) nice -n 10
 
 bench: $(VENV)/.installed-bench
-	-createdb --host 127.0.0.1 --username postgres meesaq_bench 2>/dev/null
+	-createdb --host 127.0.0.1 --username postgres $(BENCH_DATABASE) 2>/dev/null
 	$(BENCH_RUN) $(BIN)/meesaq migrate --verbosity 0
-	$(BENCH_RUN) $(BIN)/python -u bench/scenarios.py --cases 50000 --requests 200
+	$(BENCH_RUN) $(BIN)/python -u bench/scenarios.py --cases 50000 --requests 200 --refresh-summary
 
 bench-full: $(VENV)/.installed-bench
-	-createdb --host 127.0.0.1 --username postgres meesaq_bench 2>/dev/null
+	-createdb --host 127.0.0.1 --username postgres $(BENCH_DATABASE) 2>/dev/null
 	$(BENCH_RUN) $(BIN)/meesaq migrate --verbosity 0
-	$(BENCH_RUN) $(BIN)/python -u bench/scenarios.py --cases 1000000 --requests 1000
+	$(BENCH_RUN) $(BIN)/python -u bench/scenarios.py --cases 1000000 --requests 1000 --refresh-summary
 
 # Weigh the public portal's pages on a running site (`make run` in another shell).
 bench-page-weight: $(VENV)/.installed-run

@@ -521,6 +521,11 @@ def main() -> None:  # noqa: PLR0915  # one run's steps, in order
     if args.cases:
         call_command("bench", "generate", "--cases", str(args.cases))
     began = time.perf_counter()
+    if args.refresh_summary:
+        from meesaq.reports.summary import summary_refresh
+
+        report = summary_refresh()
+        print(f"summary refreshed: {report.cases} cases in {time.perf_counter() - began:.0f} s")
     call_command("collectstatic", interactive=False, verbosity=0)
     cases = synthetic_case_count()
     district = _busiest_district()
@@ -557,7 +562,8 @@ def main() -> None:  # noqa: PLR0915  # one run's steps, in order
                 samples = run_locust(
                     scenario,
                     base=server.base,
-                    total=args.requests,
+                    # Cold dashboards take seconds each: a quarter of the requests says enough.
+                    total=args.requests // 4 if "dashboard" in scenario.name else args.requests,
                     concurrency=args.concurrency,
                     folder=Path(scratch),
                 )
