@@ -514,6 +514,11 @@ def main() -> None:  # noqa: PLR0915  # one run's steps, in order
     parser.add_argument(
         "--skip", default="", help="leave out scenarios whose name contains one of these"
     )
+    parser.add_argument(
+        "--refresh-summary",
+        action="store_true",
+        help="bring the dashboards' summary tables up to date first (slow at a million cases)",
+    )
     args = parser.parse_args()
     demo_refuse_in_production()
     if connection.vendor != "postgresql":
