@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test check lint typecheck format messages openapi bench clean
+.PHONY: run test check lint typecheck format messages openapi bench bench-full bench-page-weight clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -49,8 +49,28 @@ messages: $(VENV)/.installed-dev
 openapi: $(VENV)/.installed-dev
 	$(BIN)/meesaq openapi
 
+$(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e ".[bench]"
+	touch $@ $(VENV)/.installed-run
+
+# The benchmark suite on PostgreSQL (docs/performance.md): a synthetic province, then every
+# scenario against `meesaq serve` with locust. The database is the benchmark's own.
+BENCH_DATABASE ?= meesaq_bench
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/$(BENCH_DATABASE)
+BENCH_RUN = DATABASE_URL=$(BENCH_DATABASE_URL) nice -n 10
+
+bench: $(VENV)/.installed-bench
+	-createdb --host 127.0.0.1 --username postgres $(BENCH_DATABASE) 2>/dev/null
+	$(BENCH_RUN) $(BIN)/meesaq migrate --verbosity 0
+	$(BENCH_RUN) $(BIN)/python -u bench/scenarios.py --cases 50000 --requests 200 --refresh-summary
+
+bench-full: $(VENV)/.installed-bench
+	-createdb --host 127.0.0.1 --username postgres $(BENCH_DATABASE) 2>/dev/null
+	$(BENCH_RUN) $(BIN)/meesaq migrate --verbosity 0
+	$(BENCH_RUN) $(BIN)/python -u bench/scenarios.py --cases 1000000 --requests 1000 --refresh-summary
+
 # Weigh the public portal's pages on a running site (`make run` in another shell).
-bench: $(VENV)/.installed-run
+bench-page-weight: $(VENV)/.installed-run
 	$(BIN)/python bench/page_weight.py --base http://127.0.0.1:$(PORT)
 
 clean:
