@@ -17,6 +17,7 @@ from django.db.models import Q
 
 from meesaq.reports.models import CaseCube, CubeMargin, Rollup
 
+# The measures of the cube and of its margins (``summary.CUBE_MEASURES`` is this tuple).
 MEASURES = (
     "received",
     "resolved",

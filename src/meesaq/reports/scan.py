@@ -17,22 +17,13 @@ from django.db import connection
 from django.db.models import Q, QuerySet, Sum
 
 from meesaq.reports.models import CaseCube, CubeMargin
+from meesaq.reports.rollups import MEASURES
 
 # The breakdowns a dashboard shows (received cases in the period by each column).
 BREAKDOWNS = ("category_id", "group_key", "channel", "tehsil_id", "district_id")
 # Measures summed over the period (``open`` is summed over every day up to its end: open cases
 # of any age).
-PERIOD_MEASURES = (
-    "received",
-    "resolved",
-    "first_action_on_time",
-    "first_action_late",
-    "resolution_on_time",
-    "resolution_late",
-    "satisfied",
-    "partly_satisfied",
-    "not_satisfied",
-)
+PERIOD_MEASURES = tuple(name for name in MEASURES if name != "open")
 
 
 @dataclass
