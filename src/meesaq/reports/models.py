@@ -11,6 +11,20 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+def summary_key(to: str, *, null: bool = False) -> models.ForeignKey[models.Model]:
+    """A summary table's link to a case dimension: no index of its own and no database
+    constraint (the tables are rebuilt from the cases; checking a million links at commit
+    doubled the full rebuild). Django still deletes the rows with the rows they point to."""
+    return models.ForeignKey(
+        to,
+        null=null,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+    )
+
+
 class CaseFact(models.Model):
     """One de-identified row per case: its dimensions and measured times, as of the refresh.
 
@@ -26,49 +40,17 @@ class CaseFact(models.Model):
         related_name="+",
         db_constraint=False,
     )
-    organisation = models.ForeignKey(
-        "orgs.Organisation",
-        on_delete=models.CASCADE,
-        related_name="+",
-        db_index=False,
-        db_constraint=False,
-    )
-    district = models.ForeignKey(
-        "geo.AdminUnit",
-        on_delete=models.CASCADE,
-        related_name="+",
-        db_index=False,
-        db_constraint=False,
-    )
-    tehsil = models.ForeignKey(
-        "geo.AdminUnit",
-        null=True,
-        on_delete=models.CASCADE,
-        related_name="+",
-        db_index=False,
-        db_constraint=False,
-    )
+    organisation = summary_key("orgs.Organisation")
+    district = summary_key("geo.AdminUnit")
+    tehsil = summary_key("geo.AdminUnit", null=True)
     jurisdiction_path = models.CharField(max_length=100)
-    category = models.ForeignKey(
-        "cases.Category",
-        on_delete=models.CASCADE,
-        related_name="+",
-        db_index=False,
-        db_constraint=False,
-    )
+    category = summary_key("cases.Category")
     # The affected groups' codes as ",a,b," (sorted): exact counts without a many-to-many join.
     group_key = models.CharField(max_length=300, blank=True)
     channel = models.CharField(max_length=20)
     status = models.CharField(max_length=20)
     priority = models.CharField(max_length=10)
-    outcome = models.ForeignKey(
-        "cases.Outcome",
-        null=True,
-        on_delete=models.CASCADE,
-        related_name="+",
-        db_index=False,
-        db_constraint=False,
-    )
+    outcome = summary_key("cases.Outcome", null=True)
     received_on = models.DateField()
     resolved_on = models.DateField(null=True)
     is_open = models.BooleanField()
@@ -103,36 +85,11 @@ class CaseCube(models.Model):
     """
 
     day = models.DateField()
-    organisation = models.ForeignKey(
-        "orgs.Organisation",
-        on_delete=models.CASCADE,
-        related_name="+",
-        db_index=False,
-        db_constraint=False,
-    )
-    district = models.ForeignKey(
-        "geo.AdminUnit",
-        on_delete=models.CASCADE,
-        related_name="+",
-        db_index=False,
-        db_constraint=False,
-    )
-    tehsil = models.ForeignKey(
-        "geo.AdminUnit",
-        null=True,
-        on_delete=models.CASCADE,
-        related_name="+",
-        db_index=False,
-        db_constraint=False,
-    )
+    organisation = summary_key("orgs.Organisation")
+    district = summary_key("geo.AdminUnit")
+    tehsil = summary_key("geo.AdminUnit", null=True)
     jurisdiction_path = models.CharField(max_length=100)
-    category = models.ForeignKey(
-        "cases.Category",
-        on_delete=models.CASCADE,
-        related_name="+",
-        db_index=False,
-        db_constraint=False,
-    )
+    category = summary_key("cases.Category")
     group_key = models.CharField(max_length=300, blank=True)
     channel = models.CharField(max_length=20)
     received = models.PositiveIntegerField(default=0)
@@ -186,38 +143,12 @@ class CubeMargin(models.Model):
     rollup = models.CharField(max_length=10, choices=Rollup.choices)
     # The day (``total`` rows) or the first day of the month (the breakdowns).
     day = models.DateField()
-    organisation = models.ForeignKey(
-        "orgs.Organisation",
-        on_delete=models.CASCADE,
-        related_name="+",
-        db_index=False,
-        db_constraint=False,
-    )
-    district = models.ForeignKey(
-        "geo.AdminUnit",
-        on_delete=models.CASCADE,
-        related_name="+",
-        db_index=False,
-        db_constraint=False,
-    )
+    organisation = summary_key("orgs.Organisation")
+    district = summary_key("geo.AdminUnit")
     # Only on ``tehsil`` rows (the tehsils of a district's dashboard).
-    tehsil = models.ForeignKey(
-        "geo.AdminUnit",
-        null=True,
-        on_delete=models.CASCADE,
-        related_name="+",
-        db_index=False,
-        db_constraint=False,
-    )
+    tehsil = summary_key("geo.AdminUnit", null=True)
     jurisdiction_path = models.CharField(max_length=100)
-    category = models.ForeignKey(
-        "cases.Category",
-        null=True,
-        on_delete=models.CASCADE,
-        related_name="+",
-        db_index=False,
-        db_constraint=False,
-    )
+    category = summary_key("cases.Category", null=True)
     group_key = models.CharField(max_length=300, blank=True)
     channel = models.CharField(max_length=20, blank=True)
     received = models.PositiveIntegerField(default=0)

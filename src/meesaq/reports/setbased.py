@@ -112,6 +112,7 @@ def insert_facts(now: datetime) -> int:
         return int(cursor.rowcount)
 
 
+# The cube's dimensions, in the order of its unique key (``summary.CUBE_DIMENSIONS``).
 CUBE_KEYS = (
     "organisation_id",
     "district_id",

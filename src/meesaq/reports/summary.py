@@ -36,16 +36,8 @@ MEASURED_ANSWERS = (
     FeedbackAnswer.PARTLY,
     FeedbackAnswer.NOT_SATISFIED,
 )
-# The cube's dimensions, in the order of its unique key.
-CUBE_DIMENSIONS = (
-    "organisation_id",
-    "district_id",
-    "tehsil_id",
-    "jurisdiction_path",
-    "category_id",
-    "group_key",
-    "channel",
-)
+# The cube's dimensions, in the order of its unique key (one list, shared with ``setbased``).
+CUBE_DIMENSIONS = setbased.CUBE_KEYS
 # The cube's measures: one list, shared with the margins (``rollups``).
 CUBE_MEASURES = rollups.MEASURES
 
