@@ -6,7 +6,9 @@ import pytest
 
 from meesaq.access.roles import Role
 from meesaq.audit.models import AuditEvent
+from meesaq.cases.forms_workflow import AssignForm
 from meesaq.cases.models import Case, Priority, Status
+from meesaq.cases.selectors import workflow as workflow_selectors
 from meesaq.cases.selectors.workflow import officer_workloads
 from meesaq.cases.services.workflow import case_assign, case_priority_change
 from meesaq.core.errors import MeesaqError
@@ -64,6 +66,22 @@ def test_workloads_count_each_officers_open_cases(world: World) -> None:
     by_name = {load.officer.username: load.open_cases for load in loads}
     assert by_name == {"caseofficer": 3, "supervisor": 1}
     assert [load.open_cases for load in loads] == [1, 3]
+
+
+def test_workloads_stop_counting_at_the_cap(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A backlog beyond the cap is said as "more than N", not counted row by row.
+    monkeypatch.setattr(workflow_selectors, "WORKLOAD_CAP", 2)
+    for _ in range(3):
+        make_case(organisation=world.lahore_centre, assigned_to=world.case_officer)
+    make_case(organisation=world.lahore_centre, assigned_to=world.supervisor)
+    loads = {
+        load.officer.username: load
+        for load in officer_workloads(user=world.supervisor, organisation=world.lahore_centre)
+    }
+    assert (loads["caseofficer"].open_cases, loads["caseofficer"].over_cap) == (2, True)
+    assert (loads["supervisor"].open_cases, loads["supervisor"].over_cap) == (1, False)
+    form = AssignForm(workloads=list(loads.values()))
+    assert "more than 2 open" in str(form["officer"])
 
 
 def test_an_officer_changes_priority_and_risks_with_a_reason(world: World) -> None:

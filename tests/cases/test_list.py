@@ -302,3 +302,34 @@ def test_a_page_of_many_cases_takes_a_fixed_number_of_queries(
         response = client.get(URL, {"sort": "priority"})
 
     assert len(references_on(response)) == 25
+
+
+def _place_codes(user: User) -> set[str]:
+    from meesaq.cases.forms_list import CaseListForm
+
+    rendered = str(CaseListForm(user=user)["place"])
+    return set(re.findall(r'<option value="([^"]+)"', rendered))
+
+
+def test_the_place_filter_offers_the_places_within_the_users_reach(world: World) -> None:
+    # A Lahore supervisor is offered Lahore and its tehsils, not the country's 700 units.
+    lahore_tehsils = set(
+        AdminUnit.objects.filter(path__startswith="PK6/PK6DV05/PK617/").values_list(
+            "pcode", flat=True
+        )
+    )
+    assert lahore_tehsils
+    assert _place_codes(world.supervisor) == {"PK617", *lahore_tehsils}
+    provincial = _place_codes(world.provincial_officer)
+    assert {"PK6", "PK617", "PK608", *lahore_tehsils} <= provincial
+    punjab = set(AdminUnit.objects.filter(path__startswith="PK6").values_list("pcode", flat=True))
+    assert provincial == punjab
+    # Someone in two places is offered both.
+    from meesaq.access.roles import Role
+    from meesaq.orgs.models import Membership
+
+    Membership.objects.create(
+        user=world.supervisor, organisation=world.faisalabad_centre, role=Role.SUPERVISOR
+    )
+    world.supervisor = User.objects.get(pk=world.supervisor.pk)
+    assert {"PK617", "PK608"} <= _place_codes(world.supervisor)

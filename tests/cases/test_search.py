@@ -200,3 +200,80 @@ def test_the_list_without_a_search_is_not_audited(
     client_for(world.intake_officer).get(URL, {"status": "received"}, follow=True)
 
     assert not AuditEvent.objects.filter(action="cases.identity_search").exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("sort", ["newest", "oldest", "priority"])
+def test_pages_of_title_and_name_matches_are_one_ordered_list(world: World, sort: str) -> None:
+    # Words are searched in titles and in names as two queries; their pages merge into one list
+    # in the sort's order, each case once, whichever half (or both) it came from.
+    from datetime import UTC, datetime, timedelta
+
+    from meesaq.cases.models import Priority
+    from meesaq.cases.selectors.cases import CaseFilters, case_list_for_user
+
+    start = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
+    priorities = [Priority.NORMAL, Priority.URGENT, Priority.HIGH]
+    expected = []
+    for number in range(14):
+        title = "Rally near the shrine" if number % 3 == 0 else "Complaint about the bazaar"
+        case = make_case(
+            organisation=world.lahore_centre,
+            title=title,
+            received_at=start + timedelta(hours=number),
+            priority=priorities[number % 3],
+        )
+        if number % 2 == 0:
+            person_on(case, full_name="Shamim Rally", cnic=f"35202-{1000000 + number}-1")
+        if number % 3 == 0 or number % 2 == 0:
+            expected.append(case)
+    make_case(organisation=world.lahore_centre, title="Unrelated", received_at=start)
+    filters = CaseFilters(query="rally", sort=sort)
+    seen: list[str] = []
+    cursor = None
+    while True:
+        page = case_list_for_user(
+            user=world.supervisor, filters=filters, cursor=cursor, page_size=3
+        )
+        seen += [case.reference for case in page.cases]
+        if page.next_cursor is None:
+            break
+        cursor = page.next_cursor
+    rank = {Priority.URGENT: 0, Priority.HIGH: 1, Priority.NORMAL: 2}
+    keys = {
+        "newest": lambda case: (-case.received_at.timestamp(), -case.pk),
+        "oldest": lambda case: (case.received_at.timestamp(), case.pk),
+        "priority": lambda case: (rank[case.priority], -case.received_at.timestamp(), -case.pk),
+    }
+    assert seen == [case.reference for case in sorted(expected, key=keys[sort])]
+    # And back: the page before the last one is the one seen before it.
+    back = case_list_for_user(
+        user=world.supervisor, filters=filters, cursor=page.previous_cursor, page_size=3
+    )
+    assert [case.reference for case in back.cases] == seen[-3 - len(page.cases) : -len(page.cases)]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("cap", [0, 1, 2_000])
+def test_a_name_is_found_whether_its_holders_are_few_or_many(
+    world: World,
+    cases: dict[str, Case],
+    client_for: Callable[..., Client],
+    monkeypatch: pytest.MonkeyPatch,
+    cap: int,
+) -> None:
+    # Two people in reach and out of it hold "Muhammad Maseeh": over a cap of 0 or 1 the name
+    # counts as common and is searched as a query, under 2,000 from the holders' ids.
+    from meesaq.cases.selectors import cases as case_selectors
+
+    monkeypatch.setattr(case_selectors, "COMMON_NAME_HOLDERS", cap)
+    client = client_for(world.intake_officer)
+    for typed in ("Muhammad Maseeh", "masih", "Rani Bibi", "Muhammad Bibi"):
+        found = references_on(client.get(URL, {"q": typed}, follow=True))
+        expected = {
+            "Muhammad Maseeh": [cases["lahore"].reference],
+            "masih": [cases["lahore"].reference],
+            "Rani Bibi": [cases["other"].reference],
+            "Muhammad Bibi": [],
+        }[typed]
+        assert found == expected, (cap, typed)

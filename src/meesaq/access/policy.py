@@ -89,6 +89,18 @@ def grants_for(user: AnyUser) -> tuple[Grant, ...]:
     return cached
 
 
+def jurisdiction_paths(user: AnyUser) -> list[str] | None:
+    """Return the places the user's grants sit at, or None if one covers everywhere.
+
+    For narrowing choices (a place filter), not for deciding access: a partner also sees cases
+    referred to it from elsewhere.
+    """
+    paths = [grant.jurisdiction_path for grant in grants_for(user)]
+    if not all(paths):
+        return None
+    return sorted(set(paths))
+
+
 def forget_grants(user: AnyUser) -> None:
     """Drop the cached grants after memberships change."""
     if hasattr(user, "_meesaq_grants"):

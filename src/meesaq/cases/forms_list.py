@@ -7,6 +7,7 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from meesaq.access import policy
 from meesaq.accounts.models import User
 from meesaq.cases.models import Channel, Moderation, Priority, Status
 from meesaq.cases.selectors.cases import CaseFilters, case_officer_choices
@@ -88,7 +89,9 @@ class CaseListForm(forms.Form):
         cast(forms.ChoiceField, self.fields["place"]).choices = [
             ANY,
             *unit_choices(
-                levels=(Level.PROVINCE, Level.DIVISION, Level.DISTRICT, Level.TEHSIL), tree=True
+                levels=(Level.PROVINCE, Level.DIVISION, Level.DISTRICT, Level.TEHSIL),
+                tree=True,
+                within=policy.jurisdiction_paths(user),
             ),
         ]
         cast(forms.ChoiceField, self.fields["assigned"]).choices = [

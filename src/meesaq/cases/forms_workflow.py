@@ -40,12 +40,15 @@ class TransitionForm(forms.Form):
 
 class _OfficerChoice(forms.ModelChoiceField):  # type: ignore[type-arg]  # stubs: generic model
     def __init__(self, *, workloads: list[Workload], **kwargs: Any) -> None:
-        self.loads = {load.officer.pk: load.open_cases for load in workloads}
+        self.loads = {load.officer.pk: load for load in workloads}
         super().__init__(**kwargs)
 
     def label_from_instance(self, obj: Any) -> str:
-        count = self.loads.get(obj.pk, 0)
-        return str(_("%(name)s (%(count)d open)") % {"name": obj.display_name, "count": count})
+        load = self.loads.get(obj.pk)
+        values = {"name": obj.display_name, "count": load.open_cases if load else 0}
+        if load is not None and load.over_cap:
+            return str(_("%(name)s (more than %(count)d open)") % values)
+        return str(_("%(name)s (%(count)d open)") % values)
 
 
 class AssignForm(forms.Form):

@@ -76,19 +76,27 @@ def units_within_q(field_prefix: str, unit: AdminUnit) -> Q:
     return Q(**{path_field: unit.path}) | Q(**{f"{path_field}__startswith": unit.path + "/"})
 
 
-def unit_choices(*, levels: Collection[int], tree: bool = False) -> GroupedChoices:
+def unit_choices(
+    *, levels: Collection[int], tree: bool = False, within: Collection[str] | None = None
+) -> GroupedChoices:
     """Return units of these levels as select choices grouped by province, in one query.
 
     Each group starts with the province (when its level is asked for). With ``tree`` the rest
     follows the tree (a division, then its districts) and is indented; otherwise by name.
+    ``within`` keeps only the units at or below these paths (a district officer's list offers
+    the district and its tehsils, not the country's 700 units); None keeps every unit.
     """
+    inside = Q(level__in=levels)
+    if within is not None:
+        inside &= Q(pk__in=[]) if not within else _at_or_below(within)
     units = list(
-        AdminUnit.objects.filter(level__in=[*levels, Level.PROVINCE]).only(
+        AdminUnit.objects.filter(inside | Q(level=Level.PROVINCE)).only(
             "pcode", "name_en", "name_ur", "level", "path"
         )
     )
     provinces = sorted((u for u in units if u.level == Level.PROVINCE), key=lambda u: u.name_en)
     members: dict[str, list[AdminUnit]] = {province.pcode: [] for province in provinces}
+    offered = {unit.pk for unit in units if within is None or _is_below(unit.path, within)}
     for unit in units:
         if unit.level != Level.PROVINCE and unit.level in levels:
             members.setdefault(unit.path.split("/")[0], []).append(unit)
@@ -96,13 +104,28 @@ def unit_choices(*, levels: Collection[int], tree: bool = False) -> GroupedChoic
     for province in provinces:
         below = members[province.pcode]
         below.sort(key=(lambda u: u.path) if tree else (lambda u: u.name_en))
-        entries = [(province.pcode, unit_label(province))] if Level.PROVINCE in levels else []
+        entries = (
+            [(province.pcode, unit_label(province))]
+            if Level.PROVINCE in levels and province.pk in offered
+            else []
+        )
         for unit in below:
             indent = "\u2003" * (unit.level - 1) if tree else ""
             entries.append((unit.pcode, indent + unit_label(unit)))
         if entries:
             groups.append((province.name, entries))
     return groups
+
+
+def _at_or_below(paths: Collection[str]) -> Q:
+    found = Q()
+    for path in paths:
+        found |= Q(path=path) | Q(path__startswith=path + "/")
+    return found
+
+
+def _is_below(path: str, paths: Collection[str]) -> bool:
+    return any(policy.is_within(path, ancestor) for ancestor in paths)
 
 
 def unit_label(unit: AdminUnit) -> str:

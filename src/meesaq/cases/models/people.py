@@ -83,12 +83,15 @@ class PersonNameToken(models.Model):
     """One blind-indexed token of a person's name; rebuilt whenever the name changes."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="name_tokens")
-    token = models.CharField(max_length=64, db_index=True)
+    token = models.CharField(max_length=64)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["person", "token"], name="cases_person_token_unique")
         ]
+        # A name search reads the holders of a token in person order (index only), so the
+        # holders of two tokens meet in a merge join.
+        indexes = [models.Index(fields=["token", "person"], name="person_token_lookup")]
 
     def __str__(self) -> str:
         return self.token[:8]

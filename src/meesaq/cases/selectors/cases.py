@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core import signing
 from django.db import models
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from meesaq.access import policy
@@ -105,42 +105,59 @@ def search_kind(query: str) -> str:
     return "name"
 
 
-def _people_with(kind: str, text: str) -> QuerySet[Any]:
-    """Return the ids of people whose blind index matches (every name token for a name)."""
+# A name held by more people than this is common: its cases are dense in the list, and it is
+# found by walking the list in order. A rarer one is found from its holders' ids.
+COMMON_NAME_HOLDERS = 2_000
+
+
+def _people_with(kind: str, text: str) -> QuerySet[Any] | list[int]:
+    """Return the people whose blind index matches (every name token for a name).
+
+    A query for a CNIC or phone; for a name, the holders' ids when they are few (the planner
+    then knows how few), else the query.
+    """
     if kind == "cnic":
         return Person.objects.filter(cnic_index=index_for_cnic(text)).values("pk")
     if kind == "phone":
         return Person.objects.filter(phone_index=index_for_phone(text)).values("pk")
-    tokens = set(name_index_tokens(text))
+    tokens = sorted(set(name_index_tokens(text)))
     if not tokens:
-        return Person.objects.none().values("pk")
-    return (
-        PersonNameToken.objects.filter(token__in=tokens)
-        .values("person")
-        .annotate(matched=Count("token", distinct=True))
-        .filter(matched=len(tokens))
-        .values("person")
-    )
+        return []
+    # One semi-join per token (not a GROUP BY over every holder of a common name).
+    matching = PersonNameToken.objects.filter(token=tokens[0])
+    for token in tokens[1:]:
+        matching = matching.filter(
+            person__in=PersonNameToken.objects.filter(token=token).values("person")
+        )
+    holders = list(matching.values_list("person", flat=True)[: COMMON_NAME_HOLDERS + 1])
+    if len(holders) <= COMMON_NAME_HOLDERS:
+        return holders
+    return matching.values("person")
 
 
-def _search(queryset: QuerySet[Case], query: str) -> tuple[QuerySet[Case], str]:
+def _search(queryset: QuerySet[Case], query: str) -> tuple[list[QuerySet[Case]], str]:
+    """Return the searched cases as alternatives (their union is the answer) and the kind.
+
+    Words are looked for in titles and in people's names: two alternatives, each of which the
+    database can answer from its own index in list order, where one query with OR between
+    them would have to gather every case of a common name first.
+    """
     kind = search_kind(query)
     text = query.strip()
     if kind == "":
-        return queryset, kind
+        return [queryset], kind
     if kind == "reference":
-        return queryset.filter(reference=ascii_digits(text).upper()), kind
+        return [queryset.filter(reference=ascii_digits(text).upper())], kind
     with_person = Q(
         pk__in=CasePerson.objects.filter(person__in=_people_with(kind, text)).values("case")
     )
     if kind in {"cnic", "phone"}:
-        return queryset.filter(with_person), kind
-    # Title words: each word somewhere in the title. PostgreSQL full-text search (a tsvector
-    # column with a GIN index) is the next step when icontains gets slow.
+        return [queryset.filter(with_person)], kind
+    # Title words: each word somewhere in the title.
     title = Q()
     for word in text.split():
         title &= Q(title__icontains=word)
-    return queryset.filter(title | with_person), kind
+    return [queryset.filter(title), queryset.filter(with_person)], kind
 
 
 # --- Filters ----------------------------------------------------------------------------------
@@ -261,15 +278,29 @@ def _order(columns: tuple[tuple[str, bool], ...], *, forward: bool) -> list[str]
     return [("-" if descending == forward else "") + name for name, descending in columns]
 
 
-def _page(queryset: QuerySet[Case], sort: str, cursor: str | None, size: int) -> CasePage:
+def _in_order(rows: list[Case], columns: tuple[tuple[str, bool], ...], *, forward: bool) -> None:
+    # Stable sorts from the last column to the first: the order the database gives.
+    for column, descending in reversed(columns):
+        rows.sort(key=lambda case: getattr(case, column), reverse=descending == forward)
+
+
+def _page(alternatives: list[QuerySet[Case]], sort: str, cursor: str | None, size: int) -> CasePage:
+    """Return one keyset page of the union of the alternatives (usually just one)."""
     columns = _SORT_COLUMNS[sort]
-    if sort == "priority":
-        queryset = queryset.annotate(priority_rank=_PRIORITY_RANK)
     position = _read_cursor(cursor, sort)
     forward = position is None or position[0] == "after"
-    if position is not None:
-        queryset = queryset.filter(_beyond(columns, position[1], forward=forward))
-    rows = list(queryset.order_by(*_order(columns, forward=forward))[: size + 1])
+    found: dict[int, Case] = {}
+    for alternative in alternatives:
+        queryset = alternative
+        if sort == "priority":
+            queryset = queryset.annotate(priority_rank=_PRIORITY_RANK)
+        if position is not None:
+            queryset = queryset.filter(_beyond(columns, position[1], forward=forward))
+        for case in queryset.order_by(*_order(columns, forward=forward))[: size + 1]:
+            found.setdefault(case.pk, case)
+    rows = list(found.values())
+    if len(alternatives) > 1:
+        _in_order(rows, columns, forward=forward)
     more = len(rows) > size
     rows = rows[:size]
     if not forward:
@@ -286,14 +317,24 @@ def _page(queryset: QuerySet[Case], sort: str, cursor: str | None, size: int) ->
     )
 
 
+def _searched(*, user: User, filters: CaseFilters) -> tuple[list[QuerySet[Case]], str]:
+    queryset = _filter(policy.scoped(user, Case), filters, user)
+    alternatives, kind = _search(queryset, filters.query)
+    # The list never shows identity: the encrypted columns are neither read nor decrypted.
+    return [
+        alternative.select_related("category", "district", "assigned_to").defer(
+            "narrative", "place"
+        )
+        for alternative in alternatives
+    ], kind
+
+
 def case_queryset_for_user(*, user: User, filters: CaseFilters) -> tuple[QuerySet[Case], str]:
     """Return the list's cases (scoped, filtered, searched; unordered) and the search kind."""
-    queryset = _filter(policy.scoped(user, Case), filters, user)
-    queryset, kind = _search(queryset, filters.query)
-    # The list never shows identity: the encrypted columns are neither read nor decrypted.
-    queryset = queryset.select_related("category", "district", "assigned_to").defer(
-        "narrative", "place"
-    )
+    alternatives, kind = _searched(user=user, filters=filters)
+    queryset = alternatives[0]
+    for alternative in alternatives[1:]:
+        queryset = queryset | alternative
     return queryset, kind
 
 
@@ -301,9 +342,9 @@ def case_list_for_user(
     *, user: User, filters: CaseFilters, cursor: str | None = None, page_size: int = PAGE_SIZE
 ) -> CasePage:
     """Return one page of the cases the user may see, filtered, searched and sorted."""
-    queryset, kind = case_queryset_for_user(user=user, filters=filters)
+    alternatives, kind = _searched(user=user, filters=filters)
     sort = filters.sort if filters.sort in SORTS else "newest"
-    page = _page(queryset, sort, cursor, page_size)
+    page = _page(alternatives, sort, cursor, page_size)
     return CasePage(
         cases=page.cases,
         previous_cursor=page.previous_cursor,
