@@ -99,6 +99,9 @@ class PlannedUser(FastHttpUser):
             headers={"Referer": self.host + spec["path"], "X-CSRFToken": self.token},
             name=PLAN["name"],
             catch_response=True,
+            # A write answered by a redirect is measured alone; a search's redirect leads to
+            # the list that is its answer, and is followed.
+            allow_redirects=spec.get("follow", True),
         ) as response:
             if response.status_code >= 400:  # noqa: PLR2004  # client and server errors
                 response.failure(f"status {response.status_code}")

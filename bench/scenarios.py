@@ -52,6 +52,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.db.models import Count
 
+from bench import exports
 from bench.query_count import CAPTURE_DIR
 from meesaq.accounts.models import User
 from meesaq.cases.models import Case, CasePerson, Status
@@ -77,6 +78,8 @@ TARGETS = {
     "dashboard, district": 150,
     "dashboard, province": 300,
 }
+# Throughput targets (requests per second) at the same size and concurrency.
+THROUGHPUT_TARGETS = {"mixed reads": 300}
 
 
 @dataclass
@@ -106,6 +109,7 @@ class Result:
     raw_sql_p95_ms: float | None = None
     app_to_raw_p95: float | None = None
     target_p95_ms: float | None = None
+    target_requests_per_s: float | None = None
     notes: list[str] = field(default_factory=list)
 
 
@@ -234,17 +238,39 @@ def build_scenarios(district: str, total: int, only: list[str]) -> list[Scenario
         Scenario("dashboard, district", supervisor, gets(["/en/reports/"])),
         Scenario("dashboard, province", PROVINCIAL_USERNAME, gets(["/en/reports/"])),
         Scenario("portal lodge and track pages", "", gets(["/en/report/", "/en/track/"])),
+        # What a district office's staff do all day, interleaved: throughput is its measure.
+        Scenario(
+            "mixed reads",
+            supervisor,
+            gets(
+                [
+                    path
+                    for index, reference in enumerate(references[:50])
+                    for path in (
+                        "/en/cases/",
+                        filtered[index % len(filtered)],
+                        f"/en/cases/{reference}/",
+                        "/api/v1/cases",
+                    )
+                ]
+            ),
+        ),
         Scenario(
             "intake POST",
             username("intake", district),
-            [{"method": "POST", "path": "/en/cases/new/", "data": intake}],
+            [{"method": "POST", "path": "/en/cases/new/", "data": intake, "follow": False}],
             reads=False,
         ),
         Scenario(
             "referral accept",
             username("partner", district),
             [
-                {"method": "POST", "path": f"/en/referrals/{pk}/step/", "data": {"step": "accept"}}
+                {
+                    "method": "POST",
+                    "path": f"/en/referrals/{pk}/step/",
+                    "data": {"step": "accept"},
+                    "follow": False,
+                }
                 for pk in accept
             ],
             reads=False,
@@ -291,15 +317,18 @@ class Server:
                 time.sleep(0.5)
         raise SystemExit("The server did not start; see the server log.")
 
-    def worker_rss_mb(self) -> float:
-        """Return the largest resident memory of a gunicorn worker, in MB."""
+    def workers(self) -> list[psutil.Process]:
+        """Return the gunicorn worker processes (not their arbiter)."""
         gunicorn = [
             child
             for child in psutil.Process(self.process.pid).children(recursive=True)
             if "gunicorn" in " ".join(child.cmdline())
         ]
-        workers = [p for p in gunicorn if p.ppid() in {g.pid for g in gunicorn}] or gunicorn
-        return max((p.memory_info().rss for p in workers), default=0) / 1_048_576
+        return [p for p in gunicorn if p.ppid() in {g.pid for g in gunicorn}] or gunicorn
+
+    def worker_rss_mb(self) -> float:
+        """Return the largest resident memory of a gunicorn worker, in MB."""
+        return max((p.memory_info().rss for p in self.workers()), default=0) / 1_048_576
 
     def stop(self) -> None:
         """Stop the server and its workers."""
@@ -463,6 +492,7 @@ def summarise(
         queries_per_request=statistics.mean(queries) if queries else float("nan"),
         worker_rss_mb=rss,
         target_p95_ms=TARGETS.get(scenario.name),
+        target_requests_per_s=THROUGHPUT_TARGETS.get(scenario.name),
     )
 
 
@@ -475,6 +505,14 @@ def _number(value: float | None, digits: int = 0) -> str:
     return f"{value:,.{digits}f}"
 
 
+def _target(result: Result) -> str:
+    if result.target_requests_per_s is not None:
+        return f"≥ {result.target_requests_per_s:.0f} req/s"
+    if result.target_p95_ms is not None:
+        return f"p95 ≤ {result.target_p95_ms:.0f} ms"
+    return "-"
+
+
 def markdown(results: list[Result], meta: dict[str, Any]) -> str:
     """Return the results as a markdown table with the run's settings above it."""
     lines = [
@@ -482,13 +520,13 @@ def markdown(results: list[Result], meta: dict[str, Any]) -> str:
         f"workers, {meta['concurrency']} concurrent clients (locust), {meta['requests']} "
         f"requests per scenario; {meta['machine']}; {meta['when']}.",
         "",
-        "| scenario | p50 ms | p95 ms | p99 ms | target p95 | req/s | errors | queries/req "
+        "| scenario | p50 ms | p95 ms | p99 ms | target | req/s | errors | queries/req "
         "| raw SQL p95 ms | app/raw p95 | worker RSS MB |",
         "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     lines.extend(
         f"| {r.name} | {_number(r.p50_ms)} | {_number(r.p95_ms)} | {_number(r.p99_ms)} "
-        f"| {_number(r.target_p95_ms)} | {_number(r.requests_per_s)} | {r.errors} "
+        f"| {_target(r)} | {_number(r.requests_per_s)} | {r.errors} "
         f"| {_number(r.queries_per_request, 1)} | {_number(r.raw_sql_p95_ms, 1)} "
         f"| {_number(r.app_to_raw_p95, 1)} | {_number(r.worker_rss_mb)} |"
         for r in results
@@ -560,6 +598,7 @@ def main() -> None:  # noqa: PLR0915  # one run's steps, in order
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(1))
     server = Server(port=args.port, workers=args.workers, log=args.out / "server.log")
     results: list[Result] = []
+    extra: dict[str, Any] = {}
     try:
         with tempfile.TemporaryDirectory() as scratch:
             for scenario in scenarios:
@@ -605,9 +644,22 @@ def main() -> None:  # noqa: PLR0915  # one run's steps, in order
             )
             notes.append("Page weight (bench/page_weight.py on the same server):")
             notes += [f"  {line}" for line in weight.stdout.splitlines() if line.strip()]
+        if not only or any(part in "exports and backup" for part in only):
+            dsn = connection.settings_dict
+            measured = exports.run_all(
+                base=server.base,
+                username=PROVINCIAL_USERNAME,
+                password=demo_password()[0],
+                conninfo=f"host={dsn['HOST']} port={dsn['PORT'] or 5432} dbname={dsn['NAME']} "
+                f"user={dsn['USER']}",
+                workers=server.workers,
+                backup="backup" not in skip,
+            )
+            extra["exports"] = [asdict(m) for m in measured]
+            extra["exports_table"] = exports.markdown(measured)
     finally:
         server.stop()
-    write_results(results, args=args, cases=cases, notes=notes, stamp=stamp, show=True)
+    write_results(results, args=args, cases=cases, notes=notes, stamp=stamp, show=True, extra=extra)
 
 
 def write_results(
@@ -618,8 +670,10 @@ def write_results(
     notes: list[str],
     stamp: str,
     show: bool = False,
+    extra: dict[str, Any] | None = None,
 ) -> None:
     """Write the JSON and markdown of the results so far (after every scenario)."""
+    extra = extra or {}
     with connection.cursor() as cursor:
         cursor.execute("SHOW server_version")
         version = cursor.fetchone()[0]
@@ -635,10 +689,19 @@ def write_results(
         "notes": notes,
     }
     (args.out / f"scenarios-{stamp}.json").write_text(
-        json.dumps({"meta": meta, "results": [asdict(r) for r in results]}, indent=2),
+        json.dumps(
+            {
+                "meta": meta,
+                "results": [asdict(r) for r in results],
+                "exports": extra.get("exports"),
+            },
+            indent=2,
+        ),
         encoding="utf-8",
     )
     table = markdown(results, meta)
+    if extra.get("exports_table"):
+        table += "\nExports and backup:\n\n" + extra["exports_table"]
     (args.out / f"scenarios-{stamp}.md").write_text(table, encoding="utf-8")
     if show:
         print("\n" + table)

@@ -168,6 +168,30 @@ def test_an_idle_session_ends_after_the_idle_timeout(world: World, client_for: C
     assert response["Location"].startswith(SIGN_IN)
 
 
+def test_the_idle_clock_is_written_at_most_once_a_minute(
+    world: World, client_for: ClientFor
+) -> None:
+    # Not a session write per page view: within a minute the stored expiry stays put.
+    from django.contrib.sessions.models import Session
+
+    start = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
+    with time_machine.travel(start, tick=False) as traveller:
+        client = client_for(world.analyst)
+        assert client.get(HOME).status_code == 200
+        key = client.session.session_key
+
+        def expiry() -> datetime:
+            return Session.objects.get(session_key=key).expire_date
+
+        first = expiry()
+        traveller.shift(timedelta(seconds=30))
+        assert client.get(HOME).status_code == 200
+        assert expiry() == first
+        traveller.shift(timedelta(seconds=31))
+        assert client.get(HOME).status_code == 200
+        assert expiry() == first + timedelta(seconds=61)
+
+
 def test_sign_out_everywhere_ends_the_sessions_on_other_devices(
     world: World, client_for: ClientFor
 ) -> None:

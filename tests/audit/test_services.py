@@ -156,3 +156,30 @@ def test_it_refuses_to_append_when_the_head_is_gone_but_events_remain(
 
     assert AuditEvent.objects.count() == len(chain)
     assert not AuditChainHead.objects.exists()
+
+
+def test_several_events_are_appended_in_one_go_and_chain_as_one_by_one(db: None) -> None:
+    from meesaq.audit.services import AuditEntry, audit_record_many
+
+    first = audit_record(actor=None, action="system.started")
+    user = User.objects.create_user(username="viewer", password="x" * 16)
+    events = audit_record_many(
+        actor=user,
+        entries=[
+            AuditEntry("identity.viewed", target=user, detail={"channel": "page"}),
+            AuditEntry("identity.viewed", object_type="cases.person", object_id="7"),
+        ],
+    )
+    stored = list(AuditEvent.objects.order_by("sequence"))
+    assert [event.sequence for event in stored] == [1, 2, 3]
+    assert [event.previous_hash for event in stored[1:]] == [first.hash, stored[1].hash]
+    assert [(e.object_type, e.object_id) for e in stored[1:]] == [
+        ("accounts.user", str(user.pk)),
+        ("cases.person", "7"),
+    ]
+    assert all(event.actor_label == "viewer" for event in stored[1:])
+    assert [event.hash for event in events] == [event.hash for event in stored[1:]]
+    assert (head().sequence, head().hash) == (3, stored[-1].hash)
+    assert verify_chain().ok
+    assert audit_record_many(actor=user, entries=[]) == []
+    assert head().sequence == 3

@@ -71,10 +71,16 @@ def viewed(person: Person) -> int:
 
 
 def render_section(user: User, case: Case) -> str:
+    return render_section_shown(user, case)[0]
+
+
+def render_section_shown(user: User, case: Case) -> tuple[str, list[Person]]:
+    """Return the section's HTML and the identities it says it shows (the page audits them)."""
     request = RequestFactory().get(url("detail", case))
     request.user = user
     section = people_section(request=request, user=user, case=case)
-    return render_to_string("cases/_people.html", {"section": section}, request=request)
+    html = render_to_string("cases/_people.html", {"section": section}, request=request)
+    return html, list(section["identities_shown"])
 
 
 def test_the_section_shows_identity_to_the_owning_centre_and_audits_each_view(
@@ -82,7 +88,7 @@ def test_the_section_shows_identity_to_the_owning_centre_and_audits_each_view(
 ) -> None:
     case = lahore_case(world)
     person = record(world, case)
-    html = render_section(world.case_officer, case)
+    html, shown = render_section_shown(world.case_officer, case)
     assert "Shamim Masih" in html
     assert '<dd dir="ltr">35202-1234567-1</dd>' in html
     assert "Christian" in html
@@ -90,7 +96,7 @@ def test_the_section_shows_identity_to_the_owning_centre_and_audits_each_view(
     assert url("person_remove", case, person_id=person.pk) in html
     assert "<details" in html
     assert url("person_add", case) in html
-    assert viewed(person) == 1
+    assert shown == [person]
 
 
 def test_the_section_masks_identity_for_the_provincial_officer_and_offers_break_glass(
@@ -98,7 +104,7 @@ def test_the_section_masks_identity_for_the_provincial_officer_and_offers_break_
 ) -> None:
     case = lahore_case(world)
     person = record(world, case, cnic="61101-7654321-9", phone="0345-7654321")
-    html = render_section(world.provincial_officer, case)
+    html, shown = render_section_shown(world.provincial_officer, case)
     assert "Shamim" not in html
     assert "7654321" not in html
     assert f"P-{person.pk}" in html
@@ -109,7 +115,7 @@ def test_the_section_masks_identity_for_the_provincial_officer_and_offers_break_
     )
     assert f"{glass}?next=%2Fen%2Fcases%2F{case.reference}%2F" in html
     assert url("person_edit", case, person_id=person.pk) not in html
-    assert viewed(person) == 0
+    assert shown == []
 
 
 def test_the_intake_officer_sees_identity_but_cannot_correct_or_remove(world: World) -> None:
@@ -130,6 +136,29 @@ def test_the_case_page_includes_the_people_section(world: World, client_for: Cli
     assert "Yousaf" not in response.content.decode()  # no relative name was recorded
     assert "Shamim Masih" in response.content.decode()
     assert viewed(person) == 1
+
+
+def test_the_case_page_audits_every_identity_it_shows_in_one_append(
+    world: World, client_for: ClientFor
+) -> None:
+    # The case's own identity and each person's: one event each, under one lock of the head.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    case = lahore_case(world)
+    first = record(world, case)
+    second = record(world, case, full_name="Rani Bibi", cnic="35202-7654321-2", role="victim")
+    client = client_for(world.supervisor)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url("detail", case)).status_code == 200
+    assert (viewed(first), viewed(second)) == (1, 1)
+    assert AuditEvent.objects.filter(
+        action="identity.viewed", object_type="cases.case", object_id=str(case.pk)
+    ).exists()
+    head_updates = [
+        q for q in queries.captured_queries if 'UPDATE "audit_auditchainhead"' in q["sql"]
+    ]
+    assert len(head_updates) == 1
 
 
 # --- Adding a person ----------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from django.db import models, transaction
@@ -11,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from meesaq.access import policy
 from meesaq.access.models import BreakGlassView
-from meesaq.audit.services import audit_record
+from meesaq.audit.services import AuditEntry, audit_record, audit_record_many
 from meesaq.core.errors import MeesaqError
 
 if TYPE_CHECKING:
@@ -70,10 +71,21 @@ def identity_viewed(
     *, user: User, obj: models.Model, request: HttpRequest | None = None, channel: str = "page"
 ) -> None:
     """Audit that identity fields of ``obj`` were shown to the user (page, API, export, PDF)."""
-    audit_record(
+    identities_viewed(user=user, objs=[obj], request=request, channel=channel)
+
+
+def identities_viewed(
+    *,
+    user: User,
+    objs: Sequence[models.Model],
+    request: HttpRequest | None = None,
+    channel: str = "page",
+) -> None:
+    """Audit several identities shown at once (one page), one event each, in one append."""
+    audit_record_many(
         actor=user,
-        action="identity.viewed",
-        target=obj,
+        entries=[
+            AuditEntry("identity.viewed", target=obj, detail={"channel": channel}) for obj in objs
+        ],
         request=request,
-        detail={"channel": channel},
     )

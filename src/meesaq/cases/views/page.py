@@ -12,7 +12,7 @@ from django.utils import translation
 
 from meesaq.access import policy
 from meesaq.access.decorators import page
-from meesaq.access.services import identity_viewed
+from meesaq.access.services import identities_viewed
 from meesaq.cases.selectors.page import case_get_for_page, case_summary_rows
 from meesaq.cases.views.actions import timeline_section
 from meesaq.cases.views.attachments import attachments_section
@@ -60,9 +60,7 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
     case = case_get_for_page(user=user, reference=reference)
     identity_visible = policy.may_see_identity(user, case)
     break_glass_url = ""
-    if identity_visible:
-        identity_viewed(user=user, obj=case, request=request, channel="page")
-    elif policy.may_break_glass(user, case):
+    if not identity_visible and policy.may_break_glass(user, case):
         break_glass_url = (
             reverse(
                 "access:break_glass_request",
@@ -78,5 +76,11 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
         "break_glass_url": break_glass_url,
         "pdf_links": _summary_pdf_links(case.reference),
     }
-    context.update(case_sections(request=request, user=user, case=case))
+    sections = case_sections(request=request, user=user, case=case)
+    context.update(sections)
+    # Every identity the page shows (the case's own, the people's) in one append to the chain.
+    shown = [case] if identity_visible else []
+    identities_viewed(
+        user=user, objs=[*shown, *sections["people"]["identities_shown"]], request=request
+    )
     return render(request, "cases/detail.html", context)

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from meesaq.access import policy
 from meesaq.access.decorators import page
-from meesaq.access.services import identity_viewed
+from meesaq.access.services import identities_viewed
 from meesaq.accounts.models import User
 from meesaq.cases.forms_people import PersonAddForm, PersonFieldsForm, PersonLinkForm
 from meesaq.cases.models import Case, Person, PersonRole
@@ -95,16 +95,14 @@ def _show_errors(form: PersonFieldsForm, error: MeesaqError) -> None:
 
 
 def _audit_shown(user: User, request: HttpRequest, people: list[Person]) -> None:
-    """Audit each identity shown on this page once."""
-    seen: set[int] = set()
-    for person in people:
-        if person.pk not in seen:
-            seen.add(person.pk)
-            identity_viewed(user=user, obj=person, request=request, channel="page")
+    """Audit each identity shown on this page once, in one append."""
+    identities_viewed(
+        user=user, objs=list({person.pk: person for person in people}.values()), request=request
+    )
 
 
 def people_section(*, request: HttpRequest, user: User, case: Case) -> dict[str, object]:
-    """Return the context of the people section of the case page (and audit identity shown)."""
+    """Return the context of the people section of the case page, with the identities shown."""
     entries = people_on_case(user=user, case=case)
     cards = [
         PersonCard(
@@ -119,10 +117,13 @@ def people_section(*, request: HttpRequest, user: User, case: Case) -> dict[str,
         )
         for entry in entries
     ]
-    _audit_shown(user, request, [entry.person for entry in entries if entry.identity is not None])
     may_add = policy.may(user, "cases.add_note", case)
     return {
         "people": cards,
+        # The page audits these with the rest of what it shows (case_detail).
+        "identities_shown": list(
+            {entry.person.pk: entry.person for entry in entries if entry.identity}.values()
+        ),
         "may_add": may_add,
         "form": PersonAddForm(auto_id=AUTO_ID) if may_add else None,
         "add_url": reverse("cases:person_add", kwargs={"reference": case.reference}),
