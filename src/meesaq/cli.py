@@ -30,6 +30,7 @@ def _gunicorn_command(args: list[str]) -> list[str]:
     port = os.environ.get("PORT", "8000")
     host = os.environ.get("HOST", "127.0.0.1")
     workers = os.environ.get("MEESAQ_WEB_WORKERS", "3")
+    threads = os.environ.get("MEESAQ_WEB_THREADS", "2")
     return [
         sys.executable,
         "-m",
@@ -39,6 +40,13 @@ def _gunicorn_command(args: list[str]) -> list[str]:
         f"{host}:{port}",
         "--workers",
         workers,
+        # Threaded workers: a long download (a province's export streams for minutes) keeps
+        # its worker alive, where a sync worker is killed after gunicorn's 30 s timeout; a
+        # second thread also serves while the first waits on the database.
+        "--worker-class",
+        "gthread",
+        "--threads",
+        threads,
         "--access-logfile",
         "-",
         # The access log records method, path and status only: no query strings, no addresses.

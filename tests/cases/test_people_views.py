@@ -80,7 +80,9 @@ def render_section_shown(user: User, case: Case) -> tuple[str, list[Person]]:
     request.user = user
     section = people_section(request=request, user=user, case=case)
     html = render_to_string("cases/_people.html", {"section": section}, request=request)
-    return html, list(section["identities_shown"])
+    shown = section["identities_shown"]
+    assert isinstance(shown, list)
+    return html, shown
 
 
 def test_the_section_shows_identity_to_the_owning_centre_and_audits_each_view(
