@@ -333,3 +333,18 @@ def test_the_place_filter_offers_the_places_within_the_users_reach(world: World)
     )
     world.supervisor = User.objects.get(pk=world.supervisor.pk)
     assert {"PK617", "PK608"} <= _place_codes(world.supervisor)
+
+
+def test_status_priority_and_channel_labels_follow_the_language() -> None:
+    from django.utils import translation
+
+    case = Case(status=Status.IN_ACTION, priority=Priority.URGENT, channel=Channel.PHONE)
+    for language in ("en", "ur"):
+        with translation.override(language):
+            shown = (case.get_status_display(), case.get_priority_display())
+            assert shown == (str(Status.IN_ACTION.label), str(Priority.URGENT.label))
+            assert case.get_channel_display() == str(Channel.PHONE.label)
+    with translation.override("ur"):
+        assert case.get_status_display() != "In action"
+    # A value outside the choices (an old row) is shown as stored, not refused.
+    assert Case(status="archived").get_status_display() == "archived"
