@@ -1,7 +1,8 @@
-"""Measure the compressed weight of every public portal page, with its CSS, JS and fonts.
+"""Measure the compressed weight of the portal's and the staff's pages, with CSS, JS and fonts.
 
 Usage (against a running site, e.g. `make run` or `meesaq serve`):
-    .venv/bin/python bench/page_weight.py --base http://127.0.0.1:8000 [--limit 61440]
+    .venv/bin/python bench/page_weight.py --base http://127.0.0.1:8000 [--limit 61440] \
+        [--staff-user USER --staff-password PASSWORD [--case REFERENCE]]
 
 Walks the portal as a complainant does (lodges one anonymous complaint in Lahore, then tracks
 it), in English and Urdu. For each page it fetches the HTML and every stylesheet, script, font
@@ -11,7 +12,9 @@ and image the page links, and reports:
   whitenoise; HTML comes as is, since compressing HTML is the reverse proxy's job), and
 - gzip: the same with the HTML gzip-compressed too (a proxy with gzip on).
 
-Exits 1 if any page's gzip weight passes --limit (60 KB by default). Standard library only.
+With a staff account it then signs in and weighs the staff's main pages (case list, a case,
+the intake form, the dashboard) in both languages, against --staff-limit (150 KB). Exits 1 if
+any page's gzip weight passes its limit. Standard library only.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ import urllib.request
 from dataclasses import dataclass
 
 LIMIT = 60 * 1024
+STAFF_LIMIT = 150 * 1024
 ASSET = re.compile(r"""<(?:link[^>]+href|script[^>]+src|img[^>]+src)=["']([^"']+)["']""", re.I)
 FONT = re.compile(r"""url\(["']?([^"')]+\.(?:woff2?|ttf|otf))["']?\)""", re.I)
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -137,11 +141,41 @@ def walk(base: str, language: str) -> list[Weight]:
     return weights
 
 
+def walk_staff(base: str, username: str, password: str, reference: str) -> list[Weight]:
+    """Sign in and weigh the staff's main pages in Urdu and English (a fresh cache each)."""
+    weights = []
+    for language in ("ur", "en"):
+        client = Browser(base)
+        sign_in = f"/{language}/account/sign-in/"
+        client.page("sign-in", sign_in, {"username": username, "password": password})
+        pages = [
+            ("case list", "/cases/"),
+            ("intake form", "/cases/new/"),
+            ("dashboard", "/reports/"),
+        ]
+        if reference:
+            pages.insert(1, ("case page", f"/cases/{reference}/"))
+        weights += [
+            Weight(f"{language} staff {name}", *_weighed(client, f"/{language}{path}"))
+            for name, path in pages
+        ]
+    return weights
+
+
+def _weighed(client: Browser, path: str) -> tuple[int, int, int]:
+    weight = client.page("", path)[0]
+    return weight.html, weight.html_gzip, weight.assets
+
+
 def main() -> int:
-    """Print a table of page weights; exit 1 if any page is over the limit."""
+    """Print a table of page weights; exit 1 if any page is over its limit."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--base", default="http://127.0.0.1:8000")
     parser.add_argument("--limit", type=int, default=LIMIT)
+    parser.add_argument("--staff-limit", type=int, default=STAFF_LIMIT)
+    parser.add_argument("--staff-user", default="")
+    parser.add_argument("--staff-password", default="")
+    parser.add_argument("--case", default="", help="a case reference the staff user may open")
     args = parser.parse_args()
     over = []
     print("| language | page | HTML | HTML gzip | CSS/JS/fonts (gzip) | served | total gzip |")
@@ -154,6 +188,15 @@ def main() -> int:
             )
             if weight.gzipped > args.limit:
                 over.append(f"{language} {weight.name}")
+    if args.staff_user:
+        for weight in walk_staff(args.base, args.staff_user, args.staff_password, args.case):
+            language, name = weight.name.split(" ", 1)
+            print(
+                f"| {language} | {name} | {weight.html} | {weight.html_gzip} | "
+                f"{weight.assets} | {weight.served} | {weight.gzipped} |"
+            )
+            if weight.gzipped > args.staff_limit:
+                over.append(weight.name)
     if over:
         print(f"over {args.limit} bytes: {', '.join(over)}", file=sys.stderr)
         return 1

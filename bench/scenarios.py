@@ -637,7 +637,18 @@ def main() -> None:  # noqa: PLR0915  # one run's steps, in order
                 )
         if not only or any(part in "page weight" for part in only):
             weight = subprocess.run(  # noqa: S603  # a fixed argument list, no shell
-                [sys.executable, str(ROOT / "bench" / "page_weight.py"), "--base", server.base],
+                [
+                    sys.executable,
+                    str(ROOT / "bench" / "page_weight.py"),
+                    "--base",
+                    server.base,
+                    "--staff-user",
+                    username("supervisor", district),
+                    "--staff-password",
+                    demo_password()[0],
+                    "--case",
+                    _sample_references(district, 1)[0],
+                ],
                 check=False,
                 capture_output=True,
                 text=True,
