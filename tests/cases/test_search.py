@@ -277,3 +277,18 @@ def test_a_name_is_found_whether_its_holders_are_few_or_many(
             "Muhammad Bibi": [],
         }[typed]
         assert found == expected, (cap, typed)
+
+
+@pytest.mark.django_db
+def test_title_words_are_indexed_by_trigrams_on_postgresql() -> None:
+    # Without it a word few titles hold is looked for in every case in reach (migration 0006).
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the trigram index is PostgreSQL's")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'case_title_trgm'")
+        row = cursor.fetchone()
+    assert row is not None
+    assert "gin_trgm_ops" in row[0]
+    assert "upper" in row[0].lower()
