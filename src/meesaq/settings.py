@@ -119,6 +119,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    # Django's own widget templates, for the project-wide form renderer below.
+    "django.forms",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
@@ -185,6 +187,10 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
+
+# Widgets render through the project's templates, so templates/django/forms/ can replace a
+# built-in one (the select, whose per-option includes cost most of a case page's forms).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 ROOT_URLCONF = "meesaq.urls"
 WSGI_APPLICATION = "meesaq.wsgi.application"

@@ -41,7 +41,7 @@ def assignable_officers(*, organisation: Organisation) -> QuerySet[User]:
 
 # Counting stops here: choosing the lightest officer needs no exact figure beyond it, and an
 # exact count would read every open case of an overloaded officer on every case page.
-WORKLOAD_CAP = 500
+WORKLOAD_CAP = 200
 
 
 @dataclass(frozen=True)
