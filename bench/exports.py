@@ -135,7 +135,8 @@ def export_over_http(
         name=name,
         seconds=seconds,
         size_mb=size / 1_048_576,
-        rows=max(lines - 1, 0),
+        # Lines are rows in a CSV; an XLSX is a zip, whose rows cannot be counted this way.
+        rows=max(lines - 1, 0) if url.endswith(".csv") else 0,
         rss_start_mb=samples[0] if samples else 0.0,
         rss_peak_mb=max(samples, default=0.0),
         rss_samples=[round(sample, 1) for sample in samples],

@@ -12,3 +12,7 @@ if PRODUCTION:  # noqa: F405
     raise ImproperlyConfigured("The benchmark settings are for development installations only.")
 
 MIDDLEWARE = ["bench.query_count.QueryCountMiddleware", *MIDDLEWARE]  # noqa: F405
+
+# The Django admin, for the changelist baseline only (bench/admin.py); Meesaq itself has none.
+INSTALLED_APPS = [*INSTALLED_APPS, "django.contrib.admin", "bench"]  # noqa: F405
+ROOT_URLCONF = "bench.urls"

@@ -140,3 +140,39 @@ def test_open_data_is_for_analysts_and_senior_staff(
     assert (
         client_for(world.personas()[persona]).get(reverse("reports:open_data")).status_code == 404
     )
+
+
+@pytest.mark.parametrize("language", ["en", "ur"])
+def test_postgresqls_copy_writes_the_same_rows_as_the_python_export(
+    world: World, language: str
+) -> None:
+    # On PostgreSQL the plain CSV is written by COPY: every row as the Python export writes it,
+    # labels in the language, local times, formula cells quoted, the list's scope and filters.
+    from django.db import connection
+    from django.utils import translation
+
+    from meesaq.cases.selectors.cases import CaseFilters, case_queryset_for_user
+    from meesaq.reports.copy_export import copy_export_lines
+    from meesaq.reports.exports import case_export, csv_lines
+
+    if connection.vendor != "postgresql":
+        pytest.skip("COPY is PostgreSQL's")
+    make_spread(world, count=30)
+    risky = Case.objects.filter(jurisdiction_path__startswith="PK6/").first()
+    assert risky is not None
+    Case.objects.filter(pk=risky.pk).update(title="=HYPERLINK(1) and more")
+    Case.objects.filter(pk=risky.pk).update(assigned_to=world.case_officer)
+    written = {}
+    with translation.override(language):
+        for filters in (CaseFilters(), CaseFilters(channel="phone"), CaseFilters(query="zzz")):
+            cases, _kind = case_queryset_for_user(user=world.supervisor, filters=filters)
+            export = case_export(user=world.supervisor, cases=cases, identity=False)
+            python = "".join(csv_lines([export.header, *export.rows]))
+            copied = b"".join(copy_export_lines(cases=cases, header=export.header)).decode()
+            expected = list(csv.reader(io.StringIO(python.lstrip("\ufeff"))))
+            assert copied.startswith("\ufeff")
+            assert list(csv.reader(io.StringIO(copied.lstrip("\ufeff")))) == expected
+            written[filters.channel or filters.query or "all"] = expected
+    assert any(row[2] == "'=HYPERLINK(1) and more" for row in written["all"])
+    assert len(written["all"]) > len(written["phone"]) > 1
+    assert len(written["zzz"]) == 1  # the header alone

@@ -20,6 +20,7 @@ from meesaq.cases.forms_list import CaseListForm
 from meesaq.cases.search_terms import search_form_data
 from meesaq.cases.selectors.cases import IDENTITY_SEARCH_KINDS, case_queryset_for_user
 from meesaq.reports import charts
+from meesaq.reports.copy_export import copy_export_available, copy_export_lines
 from meesaq.reports.exports import case_export, csv_lines, xlsx_file
 from meesaq.reports.filters import ReportFilterForm
 from meesaq.reports.opendata import OPEN_DATA_COLUMNS, open_data_table
@@ -56,10 +57,13 @@ def _case_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
     )
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     rows = (row for part in ([export.header], export.rows) for row in part)
-    if fmt == "csv":
+    if fmt == "csv" and copy_export_available(identity=export.identity):
         response: HttpResponseBase = StreamingHttpResponse(
-            csv_lines(rows), content_type="text/csv; charset=utf-8"
+            copy_export_lines(cases=cases, header=export.header),
+            content_type="text/csv; charset=utf-8",
         )
+    elif fmt == "csv":
+        response = StreamingHttpResponse(csv_lines(rows), content_type="text/csv; charset=utf-8")
     else:
         response = FileResponse(
             xlsx_file([("cases", rows)], rtl=charts.page_rtl()), content_type=XLSX
