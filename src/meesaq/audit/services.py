@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import models, transaction
 from django.http import HttpRequest
@@ -114,35 +114,22 @@ def audit_record_many(
             if entry.target is not None:
                 object_type = object_type or entry.target._meta.label_lower
                 object_id = object_id or str(entry.target.pk)
-            sequence = head.sequence + 1
-            digest = event_hash(
-                sequence=sequence,
-                occurred_at=occurred_at,
-                actor_id=actor_id,
-                actor_label=actor_label,
-                action=entry.action,
-                object_type=object_type,
-                object_id=object_id,
-                ip_address=ip_address,
-                detail=entry.detail,
-                previous_hash=head.hash,
-            )
-            events.append(
-                AuditEvent(
-                    sequence=sequence,
-                    occurred_at=occurred_at,
-                    actor_id=actor_id,
-                    actor_label=actor_label,
-                    action=entry.action,
-                    object_type=object_type,
-                    object_id=object_id,
-                    ip_address=ip_address,
-                    detail=entry.detail,
-                    previous_hash=head.hash,
-                    hash=digest,
-                )
-            )
-            head.sequence, head.hash = sequence, digest
+            # The hash covers exactly the columns the row stores, so one set of values feeds both.
+            fields: dict[str, Any] = {
+                "sequence": head.sequence + 1,
+                "occurred_at": occurred_at,
+                "actor_id": actor_id,
+                "actor_label": actor_label,
+                "action": entry.action,
+                "object_type": object_type,
+                "object_id": object_id,
+                "ip_address": ip_address,
+                "detail": entry.detail,
+                "previous_hash": head.hash,
+            }
+            digest = event_hash(**fields)
+            events.append(AuditEvent(**fields, hash=digest))
+            head.sequence, head.hash = fields["sequence"], digest
         AuditEvent.objects.bulk_create(events)
         head.save(update_fields=["sequence", "hash"])
     return events
