@@ -25,6 +25,7 @@ from meesaq.audit.chain import GENESIS_HASH, event_hash
 from meesaq.audit.models import AuditChainHead, AuditEvent
 from meesaq.cases.models import AffectedGroup, Case, Category, Outcome, ReferenceCounter
 from meesaq.demo.province import demo_refuse_in_production
+from meesaq.demo.synthetic import deferred
 from meesaq.demo.synthetic.bulk import IdBlocks, Sealer, Table, tables_write
 from meesaq.demo.synthetic.province import District, Province, province_ensure
 from meesaq.demo.synthetic.shape import YEARS, Batch, CaseShaper, Taxonomy
@@ -45,14 +46,20 @@ AUDIT_FIELDS = (
 )
 
 
+# A load of at least this many cases, and at least as many as are there already, sets the
+# secondary indexes and foreign keys aside and rebuilds them at the end (``deferred.py``).
+DEFER_INDEXES_AT = 50_000
+
+
 @dataclass(frozen=True)
 class Progress:
-    """Where a run stands, for the progress line."""
+    """Where a run stands, for the progress line (``stage`` "indexes": rebuilding them)."""
 
     done: int
     target: int
     rows: int
     seconds: float
+    stage: str = "cases"
 
 
 @dataclass(frozen=True)
@@ -216,10 +223,28 @@ def default_batch_size() -> int:
 
 
 def _report(
-    report: Callable[[Progress], None] | None, done: int, cases: int, rows: int, began: float
+    report: Callable[[Progress], None] | None,
+    done: int,
+    cases: int,
+    rows: int,
+    began: float,
+    *,
+    stage: str = "cases",
 ) -> None:
     if report is not None:
-        report(Progress(done, cases, rows, time.perf_counter() - began))
+        report(Progress(done, cases, rows, time.perf_counter() - began, stage))
+
+
+def _generated_tables() -> list[str]:
+    return [table.model._meta.db_table for table in Batch().tables()] + [AuditEvent._meta.db_table]
+
+
+def _should_defer(wanted: bool | None, to_write: int, existing: int) -> bool:
+    if connection.vendor != "postgresql" or to_write <= 0:
+        return False
+    if wanted is not None:
+        return wanted
+    return to_write >= DEFER_INDEXES_AT and to_write >= existing
 
 
 def synthetic_generate(
@@ -228,8 +253,14 @@ def synthetic_generate(
     seed: int = 8,
     batch_size: int | None = None,
     report: Callable[[Progress], None] | None = None,
+    defer_indexes: bool | None = None,
 ) -> GenerateResult:
-    """Bring the number of synthetic cases up to ``cases``, continuing where a run stopped."""
+    """Bring the number of synthetic cases up to ``cases``, continuing where a run stopped.
+
+    ``defer_indexes``: set the generated tables' secondary indexes and foreign keys aside during
+    the load (PostgreSQL); by default, for a load of ``DEFER_INDEXES_AT`` cases or more that at
+    least doubles the province. Indexes a stopped run left aside are always rebuilt.
+    """
     demo_refuse_in_production()
     began = time.perf_counter()
     province = province_ensure()
@@ -247,6 +278,8 @@ def synthetic_generate(
     # Generating the next batch while PostgreSQL takes in the last one uses both cores. Inside
     # a caller's transaction (tests) the batch must go through the caller's connection.
     pipelined = connection.vendor == "postgresql" and not connection.in_atomic_block
+    if not deferred.deferred_pending() and _should_defer(defer_indexes, cases - existing, existing):
+        deferred.defer(_generated_tables())
     done, rows = existing, 0
     pending: Future[int] | None = None
     with ThreadPoolExecutor(max_workers=1) as writer:
@@ -288,6 +321,10 @@ def synthetic_generate(
         if pending is not None:
             rows += pending.result()
             _report(report, done, cases, rows, began)
+    if deferred.deferred_pending():
+        deferred.rebuild(
+            lambda built, total: _report(report, built, total, rows, began, stage="indexes")
+        )
     if connection.vendor == "postgresql" and done > existing:
         with connection.cursor() as cursor:
             # Fresh planner statistics and visibility maps (index-only scans), as autovacuum

@@ -49,6 +49,13 @@ class Command(BaseCommand):
         )
 
     def _progress(self, progress: Progress) -> None:
+        if progress.stage == "indexes":
+            self.stdout.write(
+                f"indexes and foreign keys rebuilt: {progress.done}/{progress.target}  "
+                f"{progress.seconds:7.1f} s"
+            )
+            self.stdout.flush()
+            return
         rate = progress.done / progress.seconds if progress.seconds else 0.0
         width = 30
         filled = int(width * progress.done / progress.target) if progress.target else width
