@@ -14,7 +14,7 @@ from django.test import override_settings
 
 from meesaq.audit.verify import verify_chain
 from meesaq.cases.models import CaseAction
-from meesaq.demo.synthetic import generator
+from meesaq.demo.synthetic import bulk
 from meesaq.demo.synthetic.deferred import deferred_pending
 from meesaq.demo.synthetic.generator import synthetic_case_count, synthetic_generate
 
@@ -23,6 +23,7 @@ pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="runs in the PostgreSQL suite"),
 ]
 Schema = set[tuple[str, ...]]
+WRITE = "meesaq.demo.synthetic.generator.tables_write"
 
 
 @pytest.fixture(autouse=True)
@@ -60,13 +61,13 @@ def test_the_load_runs_without_secondary_indexes_and_ends_with_all_of_them(
     synthetic_generate(cases=5, batch_size=5)  # the province and its tables exist
     before = _schema()
     during: list[Schema] = []
-    real_write = generator.tables_write
+    real_write = bulk.tables_write
 
     def watching_write(tables: Any) -> int:
         during.append(_schema())
         return real_write(tables)
 
-    monkeypatch.setattr(generator, "tables_write", watching_write)
+    monkeypatch.setattr(WRITE, watching_write)
     synthetic_generate(cases=45, batch_size=20, defer_indexes=True)
     set_aside = _names(before - during[0])
     assert "case_title_trgm" in set_aside
@@ -86,7 +87,7 @@ def test_a_run_stopped_during_the_load_leaves_the_rebuild_to_the_next_run(
 ) -> None:
     synthetic_generate(cases=5, batch_size=5)
     before = _schema()
-    real_write = generator.tables_write
+    real_write = bulk.tables_write
     calls = {"n": 0}
 
     def failing_write(tables: Any) -> int:
@@ -95,12 +96,12 @@ def test_a_run_stopped_during_the_load_leaves_the_rebuild_to_the_next_run(
             raise KeyboardInterrupt
         return real_write(tables)
 
-    monkeypatch.setattr(generator, "tables_write", failing_write)
+    monkeypatch.setattr(WRITE, failing_write)
     with pytest.raises(KeyboardInterrupt):
         synthetic_generate(cases=45, batch_size=20, defer_indexes=True)
     assert deferred_pending() > 0
     assert _names(before) - _names(_schema())
-    monkeypatch.setattr(generator, "tables_write", real_write)
+    monkeypatch.setattr(WRITE, real_write)
     synthetic_generate(cases=45, batch_size=20)  # a small top-up, but the rebuild is owed
     assert deferred_pending() == 0
     assert _schema() == before
@@ -112,7 +113,7 @@ def test_the_rebuilt_foreign_keys_check_the_rows_loaded_without_them(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     synthetic_generate(cases=5, batch_size=5)
-    real_write = generator.tables_write
+    real_write = bulk.tables_write
 
     def write_and_orphan(tables: Any) -> int:
         written = real_write(tables)
@@ -123,7 +124,7 @@ def test_the_rebuilt_foreign_keys_check_the_rows_loaded_without_them(
             cursor.execute("UPDATE cases_caseaction SET case_id = -1 WHERE id = %s", [action.pk])
         return written
 
-    monkeypatch.setattr(generator, "tables_write", write_and_orphan)
+    monkeypatch.setattr(WRITE, write_and_orphan)
     with pytest.raises(IntegrityError):
         synthetic_generate(cases=25, batch_size=20, defer_indexes=True)
     assert deferred_pending() > 0
