@@ -2,7 +2,14 @@
 
 The manifest lists every table with its row count and a SHA-256 over its rows in primary-key
 order, computed inside the same snapshot that is dumped: on SQLite from the online-backup copy,
-on PostgreSQL in a repeatable-read transaction whose snapshot ``pg_dump --snapshot`` shares.
+on PostgreSQL in repeatable-read transactions that share the snapshot ``pg_dump --snapshot``
+takes.
+
+On PostgreSQL the digest is computed by the server (``ROW_CHUNKS``): each row's text form is
+hashed, the hashes of each run of ``CHUNK_ROWS`` rows in key order are hashed together, and
+the manifest's digest is the SHA-256 of those chunk hashes. Only one hash per chunk crosses the
+connection, and two connections share the tables. Backups written before it carry no
+``digest`` in their manifest and are checked the older way, row by row in Python.
 """
 
 from __future__ import annotations
@@ -13,6 +20,7 @@ import shutil
 import sqlite3
 import subprocess
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +34,9 @@ from meesaq.backup.archive import BackupError
 
 TableSums = dict[str, dict[str, int | str]]
 _FETCH_ROWS = 5000
+ROW_CHUNKS = "sha256-row-chunks"
+CHUNK_ROWS = 100_000
+DIGEST_CONNECTIONS = 2
 
 
 def _digest(rows: Iterable[object]) -> dict[str, int | str]:
@@ -162,26 +173,23 @@ def _tool(name: str) -> str:
     return found
 
 
-def postgres_manifest(connection: psycopg.Connection[Any]) -> TableSums:
-    """Return every table's row count and a digest of its rows' text form."""
-    tables = [
-        row[0]
-        for row in connection.execute(
-            "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-            "WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') ORDER BY c.relname"
-        )
-    ]
+def _tables(connection: psycopg.Connection[Any]) -> list[tuple[str, list[str]]]:
+    """Return the schema's tables, largest first, each with its primary-key columns."""
+    rows = connection.execute(
+        "SELECT c.relname, array_remove(array_agg(a.attname ORDER BY a.attnum), NULL) "
+        "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "LEFT JOIN pg_index i ON i.indrelid = c.oid AND i.indisprimary "
+        "LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = ANY(i.indkey) "
+        "WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') "
+        "GROUP BY c.relname, c.relpages ORDER BY c.relpages DESC, c.relname"
+    ).fetchall()
+    return [(str(name), list(keys)) for name, keys in rows]
+
+
+def postgres_manifest_rows(connection: psycopg.Connection[Any]) -> TableSums:
+    """Return every table's row count and the older digest of its rows, read into Python."""
     sums: TableSums = {}
-    for table in tables:
-        keys = [
-            row[0]
-            for row in connection.execute(
-                "SELECT a.attname FROM pg_index i JOIN pg_attribute a "
-                "ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey) "
-                "WHERE i.indrelid = %s::regclass AND i.indisprimary ORDER BY a.attnum",
-                (_quoted(table),),
-            )
-        ]
+    for table, keys in sorted(_tables(connection)):
         order = sql.SQL(", ").join(sql.Identifier(key) for key in keys) if keys else sql.SQL("t")
         query = sql.SQL("SELECT t::text FROM {} AS t ORDER BY {}").format(
             sql.Identifier(table), order
@@ -192,6 +200,94 @@ def postgres_manifest(connection: psycopg.Connection[Any]) -> TableSums:
             cursor.execute(query)
             sums[table] = _digest(row[0] for row in cursor)
     return sums
+
+
+# One chunk: each row's text hashed, the hashes joined in key order and hashed again; and
+# the chunk's last key (array_agg: max() has no uuid form).
+_CHUNK = (
+    "SELECT count(*), (array_agg(k ORDER BY k))[count(*)], "
+    "sha256(string_agg(sha256(convert_to(r::text, 'UTF8')), ''::bytea ORDER BY k)) "
+    "FROM (SELECT t AS r, t.{key} AS k FROM {table} AS t {after} "
+    "ORDER BY t.{key} LIMIT {limit}) AS c"
+)
+# A table without a one-column key (none of Django's): the whole table as one chunk.
+_WHOLE = (
+    "SELECT count(*), NULL, sha256(string_agg(sha256(convert_to(t::text, 'UTF8')), "
+    "''::bytea ORDER BY {order})) FROM {table} AS t"
+)
+
+
+def _table_sum(
+    connection: psycopg.Connection[Any], table: str, keys: list[str]
+) -> dict[str, int | str]:
+    digest = hashlib.sha256()
+    count = 0
+    last: Any = None
+    while True:
+        if len(keys) == 1:
+            query = sql.SQL(_CHUNK).format(
+                key=sql.Identifier(keys[0]),
+                table=sql.Identifier(table),
+                after=sql.SQL("")
+                if last is None
+                else sql.SQL("WHERE t.{} > %s").format(sql.Identifier(keys[0])),
+                limit=sql.Literal(CHUNK_ROWS),
+            )
+        else:
+            order = sql.SQL(", ").join(sql.Identifier(k) for k in keys) if keys else sql.SQL("t")
+            query = sql.SQL(_WHOLE).format(order=order, table=sql.Identifier(table))
+        row = connection.execute(query, [] if last is None else [last]).fetchone()
+        assert row is not None  # noqa: S101  # an aggregate always returns a row
+        rows, last, chunk = int(row[0]), row[1], row[2]
+        if rows:
+            digest.update(bytes(chunk))
+            count += rows
+        if len(keys) != 1 or rows < CHUNK_ROWS:
+            return {"rows": count, "sha256": digest.hexdigest()}
+
+
+def postgres_manifest(
+    target: PostgresTarget, name: str | None = None, *, snapshot: str | None = None
+) -> TableSums:
+    """Return every table's row count and digest, computed by the server over two connections.
+
+    ``snapshot``: an exported snapshot (``pg_export_snapshot``) that every connection reads.
+    """
+    connections = [target.connect(name) for _ in range(DIGEST_CONNECTIONS)]
+    try:
+        for reader in connections:
+            reader.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            if snapshot is not None:
+                reader.execute(sql.SQL("SET TRANSACTION SNAPSHOT {}").format(sql.Literal(snapshot)))
+        tables = _tables(connections[0])
+        shares: list[list[tuple[str, list[str]]]] = [[] for _ in connections]
+        for position, table in enumerate(tables):  # largest first, dealt in turn
+            shares[position % len(shares)].append(table)
+
+        def read(reader: psycopg.Connection[Any], share: list[tuple[str, list[str]]]) -> TableSums:
+            return {table: _table_sum(reader, table, keys) for table, keys in share}
+
+        with ThreadPoolExecutor(max_workers=len(connections)) as pool:
+            parts = list(pool.map(read, connections, shares))
+    finally:
+        for reader in connections:
+            reader.close()
+    return {table: found for part in parts for table, found in sorted(part.items())}
+
+
+def check_digest(digest: str | None) -> None:
+    """Refuse a manifest whose digest this version cannot compute (from a newer Meesaq)."""
+    if digest not in (None, ROW_CHUNKS):
+        raise BackupError(f"The backup's digest {digest!r} is unknown to this version of Meesaq.")
+
+
+def table_sums(target: PostgresTarget, name: str | None = None, *, digest: str | None) -> TableSums:
+    """Return the sums of a database in the manifest's own digest (``None``: the older one)."""
+    check_digest(digest)
+    if digest == ROW_CHUNKS:
+        return postgres_manifest(target, name)
+    with target.connect(name) as connection:
+        return postgres_manifest_rows(connection)
 
 
 def postgres_dump(target: PostgresTarget, dump_path: Path) -> TableSums:
@@ -215,9 +311,9 @@ def postgres_dump(target: PostgresTarget, dump_path: Path) -> TableSums:
             stderr=subprocess.PIPE,
         )
         # The sums are read while pg_dump runs; the exporting transaction must stay open until
-        # pg_dump has taken the snapshot, and here it stays open until both are done.
+        # pg_dump and the digest's connections have taken the snapshot, and until both are done.
         try:
-            sums = postgres_manifest(connection)
+            sums = postgres_manifest(target, snapshot=str(snapshot[0]))
         finally:
             _, errors = dump.communicate()
         connection.rollback()
@@ -226,13 +322,18 @@ def postgres_dump(target: PostgresTarget, dump_path: Path) -> TableSums:
     return sums
 
 
+RESTORE_JOBS = 2
+
+
 def _restore(target: PostgresTarget, dump_path: Path, name: str, *, clean: bool) -> None:
+    # The live database is replaced in one transaction (all or nothing); a scratch copy, which
+    # is dropped whatever happens, is restored by parallel jobs (tables and indexes at once).
     arguments = [
         _tool("pg_restore"),
         "--no-owner",
         "--no-privileges",
         "--exit-on-error",
-        "--single-transaction",
+        "--single-transaction" if clean else f"--jobs={RESTORE_JOBS}",
         f"--dbname={target.conninfo(name)}",
     ]
     if clean:

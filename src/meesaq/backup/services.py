@@ -149,6 +149,7 @@ def backup_create(*, output: Path | None = None) -> BackupReport:
         manifest = {
             "format": FORMAT,
             "engine": engine,
+            **({"digest": databases.ROW_CHUNKS} if engine == "postgresql" else {}),
             "created_at": timezone.now().isoformat(),
             "database": DATABASE_MEMBERS[engine],
             "tables": tables,
@@ -278,26 +279,24 @@ def _restored_sums(unpacked: _Unpacked) -> databases.TableSums:
         finally:
             restored.close()
     target = _postgres()
-    with (
-        databases.postgres_scratch(target, unpacked.database) as scratch,
-        target.connect(scratch) as scratch_connection,
-    ):
-        return databases.postgres_manifest(scratch_connection)
+    with databases.postgres_scratch(target, unpacked.database) as scratch:
+        return databases.table_sums(target, scratch, digest=unpacked.manifest.get("digest"))
 
 
-def _same_engine(unpacked: _Unpacked) -> None:
+def _restorable_here(unpacked: _Unpacked) -> None:
     engine = _engine()
     if unpacked.manifest["engine"] != engine:
         raise BackupError(
             f"This is a {unpacked.manifest['engine']} backup; the configured database is {engine}."
         )
+    databases.check_digest(unpacked.manifest.get("digest"))
 
 
 def backup_verify(*, path: Path) -> VerifyReport:
     """Restore a backup into a scratch database and compare it with its manifest."""
     with _workspace() as work:
         unpacked = _unpack(path, work)
-        _same_engine(unpacked)
+        _restorable_here(unpacked)
         report = _compare(unpacked, _restored_sums(unpacked))
     audit_record(
         actor=None,
@@ -313,7 +312,7 @@ def backup_restore(*, path: Path) -> VerifyReport:
     """Replace the configured database and files with a backup's, then check them."""
     with _workspace() as work:
         unpacked = _unpack(path, work)
-        _same_engine(unpacked)
+        _restorable_here(unpacked)
         # Check the copy before touching the live database: a bad backup changes nothing.
         check = _compare(unpacked, _restored_sums(unpacked))
         if not check.ok:
@@ -325,8 +324,7 @@ def backup_restore(*, path: Path) -> VerifyReport:
             connections.close_all()
             target = _postgres()
             databases.postgres_restore(target, unpacked.database)
-            with target.connect() as restored:
-                live = databases.postgres_manifest(restored)
+            live = databases.table_sums(target, digest=unpacked.manifest.get("digest"))
         media = Path(settings.MEDIA_ROOT)
         for name, source in unpacked.files.items():
             destination = media / name
