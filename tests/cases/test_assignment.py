@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from meesaq.access.roles import Role
 from meesaq.audit.models import AuditEvent
@@ -82,6 +84,17 @@ def test_workloads_stop_counting_at_the_cap(world: World, monkeypatch: pytest.Mo
     assert (loads["supervisor"].open_cases, loads["supervisor"].over_cap) == (1, False)
     form = AssignForm(workloads=list(loads.values()))
     assert "more than 2 open" in str(form["officer"])
+
+
+def test_workloads_are_counted_without_ordering(world: World) -> None:
+    # Ordered by the cases' default (received), the capped count walks the received index past
+    # every case of the organisation instead of the officer's own (assigned_to, status) rows.
+    make_case(organisation=world.lahore_centre, assigned_to=world.case_officer)
+    with CaptureQueriesContext(connection) as queries:
+        officer_workloads(user=world.supervisor, organisation=world.lahore_centre)
+    counts = [query["sql"] for query in queries.captured_queries if "COUNT(" in query["sql"]]
+    assert counts
+    assert not [sql for sql in counts if "ORDER BY" in sql]
 
 
 def test_an_officer_changes_priority_and_risks_with_a_reason(world: World) -> None:

@@ -5,12 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from meesaq.access.services import break_glass_open
 from meesaq.audit.models import AuditEvent
 from meesaq.cases.models import AffectedGroup, Case, CaseTransition, Priority, Status
+from meesaq.cases.selectors.page import PAGE_JOINED, case_get_for_page
 from tests.cases.factories import make_case
 from tests.personas import World
 
@@ -202,3 +205,19 @@ def test_it_shows_the_status_of_a_case_with_history(
     )
     page = client_for(world.supervisor).get(_url(case)).content.decode()
     assert "badge-status-registered" in page
+
+
+def test_the_case_is_read_with_few_joins_and_its_users_by_key(world: World) -> None:
+    # PostgreSQL plans a query in time exponential in its joins: eight joined related rows
+    # took 7.6 ms to plan at 1,000,000 cases. The nullable ones come by primary key instead.
+    case = _case(world)
+    case.assigned_to = world.case_officer
+    case.save(update_fields=["assigned_to"])
+    with CaptureQueriesContext(connection) as queries:
+        found = case_get_for_page(user=world.supervisor, reference=case.reference)
+        names = (found.assigned_to.username, found.recorded_by.username, found.district.name_en)
+    assert names == ("caseofficer", world.intake_officer.username, case.district.name_en)
+    statements = [query["sql"] for query in queries.captured_queries]
+    own = next(sql for sql in statements if sql.startswith('SELECT "cases_case"."id"'))
+    assert own.count(" JOIN ") <= len(PAGE_JOINED)
+    assert "accounts_user" not in own

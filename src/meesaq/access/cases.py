@@ -87,7 +87,10 @@ def case_need_to_know(user: AnyUser, case: Any) -> bool:
 def _person_need_to_know(user: AnyUser, person: Any) -> bool:
     from meesaq.cases.models import Case
 
-    cases = Case.objects.filter(case_reach_q(user), people__person=person)
+    # Only what case_need_to_know reads: not the whole row with its encrypted narrative.
+    cases = Case.objects.filter(case_reach_q(user), people__person=person).only(
+        "organisation_id", "jurisdiction_path", "assigned_to_id"
+    )
     return any(case_need_to_know(user, case) for case in cases)
 
 

@@ -59,8 +59,11 @@ def officer_workloads(*, user: User, organisation: Organisation) -> list[Workloa
     loads = []
     for officer in assignable_officers(organisation=organisation):
         # A sliced count: COUNT(*) over at most WORKLOAD_CAP + 1 rows of the (assigned_to,
-        # status) index, whatever the officer's backlog.
-        counted = open_cases.filter(assigned_to=officer.pk).values("pk")[: WORKLOAD_CAP + 1]
+        # status) index, whatever the officer's backlog. Unordered: with the cases' default
+        # order the slice walks the received index instead (2.3 ms, not 0.1, at 1,000,000).
+        counted = (
+            open_cases.filter(assigned_to=officer.pk).order_by().values("pk")[: WORKLOAD_CAP + 1]
+        )
         total = counted.count()
         loads.append(
             Workload(
