@@ -215,6 +215,9 @@ OBJECT_AUDIENCE: dict[str, set[str]] = {
     "access:break_glass_request": {"provincial_officer"},
     # Correcting identity needs both sight of it and the right to act on the case.
     "cases:person_edit": {"case_officer", "supervisor"},
+    # The refer and transfer forms: referring is case work, transferring a supervisor's call.
+    "referrals:create": {"case_officer", "supervisor", "provincial_officer"},
+    "referrals:transfer_request": {"supervisor", "provincial_officer"},
     # Files often identify people: downloads need sight of the case's identities.
     "cases:attachment_download": {"intake_officer", "case_officer", "supervisor"},
     # A referral is seen by the referring organisation's case roles, supervisors in reach and
@@ -359,4 +362,4 @@ def test_every_url_answers_every_persona_as_its_rule_says(
         print(
             f"\naccess walk: {len(routes)} URLs x {len(world.personas()) + 1} personas = {checked}"
         )
-    assert failures == []
+    assert failures == [], "\n".join(failures)

@@ -431,10 +431,23 @@ def test_every_people_view_sends_visitors_to_sign_in(world: World) -> None:
     assert CasePerson.objects.filter(case=case).count() == 1
 
 
+def test_the_add_form_has_its_own_page_linked_from_the_case(
+    world: World, client_for: ClientFor
+) -> None:
+    # Not rendered into every view of the case: most views add nobody.
+    case = lahore_case(world)
+    client = client_for(world.intake_officer)
+    case_page = client.get(case.get_absolute_url()).content.decode()
+    assert f'href="{url("person_add", case)}"' in case_page
+    assert 'name="full_name"' not in case_page
+    form_page = client.get(url("person_add", case))
+    assert form_page.status_code == 200
+    assert 'name="full_name"' in form_page.content.decode()
+
+
 def test_post_only_views_answer_405_to_a_get_from_an_allowed_user(
     world: World, client_for: ClientFor
 ) -> None:
     case = lahore_case(world)
     client = client_for(world.intake_officer)
-    assert client.get(url("person_add", case)).status_code == 405
     assert client.get(url("person_link", case)).status_code == 405

@@ -140,7 +140,7 @@ def test_the_list_filters_overdue_referrals(world: World, client_for: ClientFor)
     assert _detail(fresh) not in text
 
 
-def test_the_case_section_offers_forms_by_role_and_shows_the_chain(world: World) -> None:
+def test_the_case_section_offers_the_actions_by_role_and_shows_the_chain(world: World) -> None:
     from django.test import RequestFactory
 
     from meesaq.referrals.views import referrals_section
@@ -148,10 +148,61 @@ def test_the_case_section_offers_forms_by_role_and_shows_the_chain(world: World)
     referral = refer_to_ngo(world)
     request = RequestFactory().get("/")
     officer = referrals_section(request=request, user=world.case_officer, case=referral.case)
-    assert officer["refer_form"] is not None
-    assert officer["transfer_form"] is None
+    assert (officer["may_refer"], officer["may_transfer"]) == (True, False)
     assert officer["chains"][0][0].referral == referral
     supervisor = referrals_section(request=request, user=world.supervisor, case=referral.case)
-    assert supervisor["transfer_form"] is not None
+    assert supervisor["may_transfer"] is True
     intake = referrals_section(request=request, user=world.intake_officer, case=referral.case)
-    assert intake["refer_form"] is None
+    assert intake["may_refer"] is False
+
+
+def test_the_case_page_links_the_forms_without_the_organisations(
+    world: World, client_for: ClientFor
+) -> None:
+    # Every receiving organisation is an option of the forms: on their own pages, not on every
+    # view of the case.
+    case = consenting_case(world)
+    page = client_for(world.supervisor).get(case.get_absolute_url()).content.decode()
+    refer = reverse("referrals:create", kwargs={"reference": case.reference})
+    transfer = reverse("referrals:transfer_request", kwargs={"reference": case.reference})
+    assert f'href="{refer}"' in page
+    assert f'href="{transfer}"' in page
+    assert 'name="to_organisation"' not in page
+    form_page = client_for(world.supervisor).get(refer).content.decode()
+    assert 'name="to_organisation"' in form_page
+    assert world.lahore_ngo.name_en in form_page
+    assert f'value="{case.organisation_id}"' not in form_page
+    assert "Transfer case" in client_for(world.supervisor).get(transfer).content.decode()
+
+
+def test_the_forms_answer_404_to_roles_that_may_not_use_them(
+    world: World, client_for: ClientFor
+) -> None:
+    case = consenting_case(world)
+    refer = reverse("referrals:create", kwargs={"reference": case.reference})
+    transfer = reverse("referrals:transfer_request", kwargs={"reference": case.reference})
+    assert client_for(world.intake_officer).get(refer).status_code == 404
+    assert client_for(world.case_officer).get(transfer).status_code == 404
+    assert client_for(world.outsider).get(refer).status_code == 404
+
+
+def test_a_refused_referral_shows_the_form_again_with_what_was_typed(
+    world: World, client_for: ClientFor
+) -> None:
+    case = consenting_case(world)
+    refer = reverse("referrals:create", kwargs={"reference": case.reference})
+    typed = {"to_organisation": "", "reason": "Legal aid for the family"}
+    response = client_for(world.case_officer).post(refer, typed)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Legal aid for the family" in page
+    assert "errorlist" in page
+    assert not Referral.objects.filter(case=case).exists()
+
+
+def test_the_forms_are_in_urdu(world: World, client_for: ClientFor) -> None:
+    case = consenting_case(world)
+    refer = reverse("referrals:create", kwargs={"reference": case.reference})
+    page = client_for(world.case_officer).get(refer.replace("/en/", "/ur/", 1)).content.decode()
+    assert 'dir="rtl"' in page
+    assert "Refer case" not in page

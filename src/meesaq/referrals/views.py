@@ -41,25 +41,46 @@ def _detail_url(referral: Referral) -> str:
 
 
 def referrals_section(*, request: HttpRequest, user: User, case: Case) -> dict[str, Any]:
-    """Return the case page's referrals section: the chains, transfers and the forms."""
-    organisations = selectors.referable_organisations(exclude_id=case.organisation_id)
-    may_refer = policy.may(user, "referrals.create", case)
-    may_transfer = policy.may(user, "referrals.transfer_request", case)
+    """Return the case page's referrals section: the chains, transfers and the actions.
+
+    The forms have their own pages: a select of every organisation that may receive the case
+    is heavy to build and to send on every view of the case, and most views refer nothing.
+    """
     reference = {"reference": case.reference}
     return {
         "case": case,
         "chains": selectors.case_referral_chains(user=user, case=case),
         "transfers": list(selectors.case_transfers(user=user, case=case)),
-        "consent_share": case.consent_share,
-        "refer_form": ReferralForm(organisations=organisations, auto_id="id_referral_%s")
-        if may_refer
-        else None,
+        "may_refer": policy.may(user, "referrals.create", case),
         "refer_url": reverse("referrals:create", kwargs=reference),
-        "transfer_form": TransferForm(organisations=organisations, auto_id="id_transfer_%s")
-        if may_transfer
-        else None,
+        "may_transfer": policy.may(user, "referrals.transfer_request", case),
         "transfer_url": reverse("referrals:transfer_request", kwargs=reference),
     }
+
+
+def _show_refusal(form: ReferralForm | TransferForm, error: MeesaqError) -> None:
+    for name, field_messages in error.fields.items():
+        for message in field_messages:
+            form.add_error(name if name in form.fields else None, str(message))
+    if not error.fields:
+        form.add_error(None, str(error.message))
+
+
+def _case_form_page(
+    request: HttpRequest, case: Case, form: ReferralForm | TransferForm, *, transfer: bool
+) -> HttpResponse:
+    """Render the refer or transfer form of a case, with what was typed and what was wrong."""
+    reference = {"reference": case.reference}
+    context = {
+        "case": case,
+        "form": form,
+        "transfer": transfer,
+        "consent_share": case.consent_share,
+        "action": reverse(
+            "referrals:transfer_request" if transfer else "referrals:create", kwargs=reference
+        ),
+    }
+    return render(request, "referrals/case_form.html", context)
 
 
 @page("referrals.list")
@@ -205,57 +226,59 @@ def referral_onward(request: HttpRequest, referral_id: int) -> HttpResponseBase:
 
 @page("referrals.list")
 def referral_create(request: HttpRequest, reference: str) -> HttpResponseBase:
-    """Refer a case to another organisation (POST, from the case page)."""
+    """Refer a case to another organisation: the form (GET) and the referral (POST)."""
     user = policy.acting_user(request)
     case = case_for_user(user=user, reference=reference)
-    if request.method != "POST":
-        return HttpResponseNotAllowed(POST_ONLY)
+    policy.require(user, "referrals.create", case)
     organisations = selectors.referable_organisations(exclude_id=case.organisation_id)
+    if request.method != "POST":
+        form = ReferralForm(organisations=organisations)
+        return _case_form_page(request, case, form, transfer=False)
     form = ReferralForm(request.POST, organisations=organisations)
-    if not form.is_valid():
-        messages.error(request, form_errors_message(form))
-        return redirect(case.get_absolute_url())
-    try:
-        referral = services.referral_create(
-            actor=user,
-            case=case,
-            to_organisation=form.cleaned_data["to_organisation"],
-            reason=form.cleaned_data["reason"],
-            shared_fields=form.cleaned_data["shared_fields"],
-            request=request,
-        )
-    except MeesaqError as error:
-        messages.error(request, str(error.message))
-        return redirect(case.get_absolute_url())
-    messages.success(request, _("The case was referred."))
-    return redirect(_detail_url(referral))
+    if form.is_valid():
+        try:
+            referral = services.referral_create(
+                actor=user,
+                case=case,
+                to_organisation=form.cleaned_data["to_organisation"],
+                reason=form.cleaned_data["reason"],
+                shared_fields=form.cleaned_data["shared_fields"],
+                request=request,
+            )
+        except MeesaqError as error:
+            _show_refusal(form, error)
+        else:
+            messages.success(request, _("The case was referred."))
+            return redirect(_detail_url(referral))
+    return _case_form_page(request, case, form, transfer=False)
 
 
 @page("referrals.list")
 def transfer_request(request: HttpRequest, reference: str) -> HttpResponseBase:
-    """Ask another organisation to take the case over (POST, from the case page)."""
+    """Ask another organisation to take the case over: the form (GET) and the request (POST)."""
     user = policy.acting_user(request)
     case = case_for_user(user=user, reference=reference)
-    if request.method != "POST":
-        return HttpResponseNotAllowed(POST_ONLY)
+    policy.require(user, "referrals.transfer_request", case)
     organisations = selectors.referable_organisations(exclude_id=case.organisation_id)
+    if request.method != "POST":
+        form = TransferForm(organisations=organisations)
+        return _case_form_page(request, case, form, transfer=True)
     form = TransferForm(request.POST, organisations=organisations)
-    if not form.is_valid():
-        messages.error(request, form_errors_message(form))
-        return redirect(case.get_absolute_url())
-    try:
-        services.transfer_request(
-            actor=user,
-            case=case,
-            to_organisation=form.cleaned_data["to_organisation"],
-            reason=form.cleaned_data["reason"],
-            request=request,
-        )
-    except MeesaqError as error:
-        messages.error(request, str(error.message))
-    else:
-        messages.success(request, _("The transfer was requested."))
-    return redirect(case.get_absolute_url())
+    if form.is_valid():
+        try:
+            services.transfer_request(
+                actor=user,
+                case=case,
+                to_organisation=form.cleaned_data["to_organisation"],
+                reason=form.cleaned_data["reason"],
+                request=request,
+            )
+        except MeesaqError as error:
+            _show_refusal(form, error)
+        else:
+            messages.success(request, _("The transfer was requested."))
+            return redirect(case.get_absolute_url())
+    return _case_form_page(request, case, form, transfer=True)
 
 
 @page("referrals.list")

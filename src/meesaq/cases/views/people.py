@@ -124,8 +124,9 @@ def people_section(*, request: HttpRequest, user: User, case: Case) -> dict[str,
         "identities_shown": list(
             {entry.person.pk: entry.person for entry in entries if entry.identity}.values()
         ),
+        # The form has its own page: most views of a case add nobody, and its fields are the
+        # heaviest part of the page to render.
         "may_add": may_add,
-        "form": PersonAddForm(auto_id=AUTO_ID) if may_add else None,
         "add_url": reverse("cases:person_add", kwargs={"reference": case.reference}),
     }
 
@@ -138,11 +139,12 @@ def _visible_case(request: HttpRequest, reference: str) -> tuple[User, Case]:
 
 @page("cases.list")
 def person_add(request: HttpRequest, reference: str) -> HttpResponseBase:
-    """Add a person to the case, first offering known people who match what was typed."""
+    """Add a person to the case: the form (GET); known people who match, or the person (POST)."""
     user, case = _visible_case(request, reference)
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
     policy.require(user, "cases.add_note", case)
+    if request.method != "POST":
+        form = PersonAddForm(auto_id=AUTO_ID)
+        return render(request, "cases/person_add.html", {"case": case, "form": form})
     form = PersonAddForm(request.POST, auto_id=AUTO_ID)
     if form.is_valid():
         data = form.cleaned_data
