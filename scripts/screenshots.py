@@ -16,6 +16,7 @@ from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 
 WIDTHS = {"phone": (360, 780), "desktop": (1280, 900)}
+PHONE_MAX_WIDTH = 600  # narrower screens are emulated as a phone's (touch, mobile viewport)
 
 
 def browser(width: int, height: int) -> webdriver.Chrome:
@@ -34,7 +35,22 @@ def browser(width: int, height: int) -> webdriver.Chrome:
         f"--window-size={width},{height}",
     ):
         options.add_argument(flag)
+    # A headless window is never narrower than about 500 px: a phone's width is emulated.
+    options.add_experimental_option(
+        "mobileEmulation", {"deviceMetrics": {"width": width, "height": height, "pixelRatio": 1}}
+    )
     return webdriver.Chrome(options=options, service=Service("/usr/bin/chromedriver"))
+
+
+def _viewport(driver: webdriver.Chrome, width: int, height: int) -> None:
+    """Size the emulated screen (the whole page, for a full-length screenshot)."""
+    metrics = {
+        "width": width,
+        "height": height,
+        "deviceScaleFactor": 1,
+        "mobile": width < PHONE_MAX_WIDTH,
+    }
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", metrics)
 
 
 def main() -> None:
@@ -61,9 +77,9 @@ def main() -> None:
                     name = path.strip("/").replace("/", "_") or "home"
                     target = out / f"{args.user}-{language}-{label}-{name}.png"
                     full_height = driver.execute_script("return document.body.scrollHeight")
-                    driver.set_window_size(width, max(height, int(full_height) + 100))
+                    _viewport(driver, width, max(height, int(full_height) + 100))
                     driver.save_screenshot(str(target))
-                    driver.set_window_size(width, height)
+                    _viewport(driver, width, height)
                     print(target)
         finally:
             driver.quit()

@@ -172,6 +172,8 @@ def test_the_case_page_links_the_forms_without_the_organisations(
     assert 'name="to_organisation"' in form_page
     assert world.lahore_ngo.name_en in form_page
     assert f'value="{case.organisation_id}"' not in form_page
+    # A list of checkboxes is labelled above it, not wrapped in one label with its name last.
+    assert form_page.index("What to share") < form_page.index('name="shared_fields"')
     assert "Transfer case" in client_for(world.supervisor).get(transfer).content.decode()
 
 

@@ -173,11 +173,12 @@ def case_referral_chains(*, user: User, case: Case) -> list[list[ChainLink]]:
 
 
 def case_transfers(*, user: User, case: Case) -> QuerySet[Transfer]:
-    """Return the case's transfers the user may see, newest first."""
+    """Return the case's transfers the user may see, newest first, with both organisations."""
+    # Only what the case page shows: every join adds to the planning of each view of a case.
     return (
         policy.scoped(user, Transfer)
         .filter(case=case)
-        .select_related("from_organisation", "to_organisation", "requested_by", "decided_by")
+        .select_related("from_organisation", "to_organisation")
     )
 
 
