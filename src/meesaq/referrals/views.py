@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from meesaq.access import policy
 from meesaq.access.decorators import page
 from meesaq.access.services import identity_viewed
+from meesaq.accounts.forms import show_error
 from meesaq.cases.selectors.workflow import case_for_user
 from meesaq.cases.views.workflow import form_errors_message
 from meesaq.core.errors import MeesaqError
@@ -56,14 +57,6 @@ def referrals_section(*, request: HttpRequest, user: User, case: Case) -> dict[s
         "may_transfer": policy.may(user, "referrals.transfer_request", case),
         "transfer_url": reverse("referrals:transfer_request", kwargs=reference),
     }
-
-
-def _show_refusal(form: ReferralForm | TransferForm, error: MeesaqError) -> None:
-    for name, field_messages in error.fields.items():
-        for message in field_messages:
-            form.add_error(name if name in form.fields else None, str(message))
-    if not error.fields:
-        form.add_error(None, str(error.message))
 
 
 def _case_form_page(
@@ -246,7 +239,7 @@ def referral_create(request: HttpRequest, reference: str) -> HttpResponseBase:
                 request=request,
             )
         except MeesaqError as error:
-            _show_refusal(form, error)
+            show_error(form, error)
         else:
             messages.success(request, _("The case was referred."))
             return redirect(_detail_url(referral))
@@ -274,7 +267,7 @@ def transfer_request(request: HttpRequest, reference: str) -> HttpResponseBase:
                 request=request,
             )
         except MeesaqError as error:
-            _show_refusal(form, error)
+            show_error(form, error)
         else:
             messages.success(request, _("The transfer was requested."))
             return redirect(case.get_absolute_url())
