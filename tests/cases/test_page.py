@@ -221,3 +221,23 @@ def test_the_case_is_read_with_few_joins_and_its_users_by_key(world: World) -> N
     own = next(sql for sql in statements if sql.startswith('SELECT "cases_case"."id"'))
     assert own.count(" JOIN ") <= len(PAGE_JOINED)
     assert "accounts_user" not in own
+
+
+def test_the_page_decides_the_cases_identity_once_for_every_section(
+    world: World, client_for: Callable[..., Client], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Each decision is a reach query and a need-to-know check; the sections reuse the page's.
+    from meesaq.access import policy
+
+    case = _case(world)
+    asked: list[object] = []
+    decide = policy.may_see_identity
+
+    def counted(user: object, obj: object) -> bool:
+        asked.append(obj)
+        return decide(user, obj)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(policy, "may_see_identity", counted)
+    page = client_for(world.provincial_officer).get(_url(case)).content.decode()
+    assert [obj for obj in asked if obj == case] == [case]
+    assert NARRATIVE not in page

@@ -29,12 +29,17 @@ def _entries(user: User, case: Case) -> Any:
     return policy.scoped(user, CaseAction).filter(case=case).order_by("-occurred_on", "-id")
 
 
-def timeline_section(*, request: HttpRequest, user: User, case: Case) -> dict[str, Any]:
+def timeline_section(
+    *, request: HttpRequest, user: User, case: Case, identity_visible: bool | None = None
+) -> dict[str, Any]:
     """Return the timeline section's context: the entries and the add-entry form.
 
-    Notes name people, so they are shown only to users who may see the case's identity; the
-    case page audits that view once for the whole page.
+    Notes name people, so they are shown only to users who may see the case's identity (the
+    case page passes the decision it made, ``identity_visible``); the case page audits that
+    view once for the whole page.
     """
+    if identity_visible is None:
+        identity_visible = policy.may_see_identity(user, case)
     may_note = policy.may(user, "cases.add_note", case)
     may_act = policy.may(user, "cases.act", case)
     form = None
@@ -49,7 +54,7 @@ def timeline_section(*, request: HttpRequest, user: User, case: Case) -> dict[st
     return {
         "case": case,
         "entries": case_timeline(user=user, case=case),
-        "notes_visible": policy.may_see_identity(user, case),
+        "notes_visible": identity_visible,
         "form": form,
         "add_url": reverse("cases:action_add", kwargs={"reference": case.reference}),
     }

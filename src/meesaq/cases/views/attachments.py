@@ -50,13 +50,17 @@ def content_disposition(filename: str) -> str:
     return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
-def attachments_section(*, request: HttpRequest, user: User, case: Case) -> dict[str, Any]:
+def attachments_section(
+    *, request: HttpRequest, user: User, case: Case, identity_visible: bool | None = None
+) -> dict[str, Any]:
     """Return the attachments section's context: the files and the upload form.
 
     File names often name people: they, and the download links, are shown only to users who
-    may see the case's identity.
+    may see the case's identity (the case page passes the decision it made).
     """
-    names_visible = policy.may_see_identity(user, case)
+    names_visible = (
+        policy.may_see_identity(user, case) if identity_visible is None else identity_visible
+    )
     files = []
     for attachment in case_attachments(user=user, case=case):
         kind = storage.BY_CONTENT_TYPE.get(attachment.content_type)

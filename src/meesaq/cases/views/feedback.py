@@ -41,8 +41,15 @@ class FeedbackAnswerForm(forms.Form):
     )
 
 
-def feedback_section(*, request: HttpRequest, user: User, case: Case) -> dict[str, Any]:
-    """Return the feedback section's context: explanation, requests, answer form, reopen."""
+def feedback_section(
+    *, request: HttpRequest, user: User, case: Case, identity_visible: bool | None = None
+) -> dict[str, Any]:
+    """Return the feedback section's context: explanation, requests, answer form, reopen.
+
+    The case page passes the identity decision it made (``identity_visible``).
+    """
+    if identity_visible is None:
+        identity_visible = policy.may_see_identity(user, case)
     requests = list(feedback_for_case(case=case))
     latest = requests[0] if requests else None
     may_act = policy.may(user, "cases.act", case)
@@ -53,7 +60,7 @@ def feedback_section(*, request: HttpRequest, user: User, case: Case) -> dict[st
         "requests": requests,
         "latest": latest,
         # The complainant's words may name people: shown only to those who see identity.
-        "comments_visible": policy.may_see_identity(user, case),
+        "comments_visible": identity_visible,
         "answer_form": (
             FeedbackAnswerForm(auto_id="id_feedback_%s") if may_act and latest is not None else None
         ),

@@ -28,17 +28,29 @@ if TYPE_CHECKING:
     from meesaq.cases.models import Case
 
 
-def case_sections(*, request: HttpRequest, user: User, case: Case) -> dict[str, dict[str, Any]]:
-    """Return the context of each part's section, under the key its partial reads."""
+def case_sections(
+    *, request: HttpRequest, user: User, case: Case, identity_visible: bool
+) -> dict[str, dict[str, Any]]:
+    """Return the context of each part's section, under the key its partial reads.
+
+    ``identity_visible`` is the page's one decision for the case's own identity (notes, file
+    names, the complainant's words); each person's is the policy's, person by person.
+    """
     return {
         "people": people_section(request=request, user=user, case=case),
         "workflow": workflow_section(request=request, user=user, case=case),
-        "timeline": timeline_section(request=request, user=user, case=case),
-        "attachments": attachments_section(request=request, user=user, case=case),
+        "timeline": timeline_section(
+            request=request, user=user, case=case, identity_visible=identity_visible
+        ),
+        "attachments": attachments_section(
+            request=request, user=user, case=case, identity_visible=identity_visible
+        ),
         "deadlines": sla_section(request=request, user=user, case=case),
         "referrals": referrals_section(request=request, user=user, case=case),
         "duplicates": duplicates_section(request=request, user=user, case=case),
-        "feedback": feedback_section(request=request, user=user, case=case),
+        "feedback": feedback_section(
+            request=request, user=user, case=case, identity_visible=identity_visible
+        ),
     }
 
 
@@ -76,7 +88,9 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
         "break_glass_url": break_glass_url,
         "pdf_links": _summary_pdf_links(case.reference),
     }
-    sections = case_sections(request=request, user=user, case=case)
+    sections = case_sections(
+        request=request, user=user, case=case, identity_visible=identity_visible
+    )
     context.update(sections)
     # Every identity the page shows (the case's own, the people's) in one append to the chain.
     shown = [case] if identity_visible else []
